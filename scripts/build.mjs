@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// Bundles the shells and the renderer into dist/: electron main + preload (CommonJS, as Electron's
+// sandboxed preload requires), the web shell and the CLI (ESM, packages left external so native
+// modules load from node_modules), and the renderer with Vite.
+// Usage: node scripts/build.mjs [--only=electron,web,cli,renderer]
+import { build as esbuild } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const want = (t) => !only || only.includes(t);
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  sourcemap: false,
+  logLevel: 'warning',
+  absWorkingDir: root,
+  define: { __PLI_VERSION__: JSON.stringify(version) },
+};
+const natives = ['better-sqlite3-multiple-ciphers', 'pkcs11js'];
+const jobs = [];
+
+if (want('electron')) {
+  jobs.push(
+    esbuild({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs', format: 'cjs', external: ['electron', ...natives] }),
+    esbuild({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', external: ['electron'] }),
+  );
+}
+if (want('web')) {
+  jobs.push(esbuild({ ...common, entryPoints: ['src/web/main.ts'], outfile: 'dist/web/server.js', format: 'esm', packages: 'external' }));
+}
+if (want('cli') && (await exists('src/cli/main.ts'))) {
+  jobs.push(esbuild({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli/pli.js', format: 'esm', packages: 'external' }));
+}
+if (want('renderer')) {
+  const { build: vite } = await import('vite');
+  jobs.push(vite({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn', define: { __PLI_VERSION__: JSON.stringify(version) } }));
+}
+await Promise.all(jobs);
+console.log(`build: ${only ? only.join(', ') : 'electron, web, cli, renderer'} -> dist/`);
+
+async function exists(p) {
+  const { access } = await import('node:fs/promises');
+  return access(join(root, p)).then(() => true, () => false);
+}

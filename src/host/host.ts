@@ -1,0 +1,123 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import {
+  commands,
+  events,
+  isCommandName,
+  type AppInfo,
+  type CommandName,
+  type EventName,
+  type EventPayload,
+  type ProfileStatus,
+  type Response,
+} from '../shared/contract';
+import { PliError, toWireError } from '../shared/errors';
+import type { InvokeResult } from '../shared/wire';
+import { LogSink, type Logger } from './log/logger';
+import { SettingsFile } from './settings/settings-file';
+
+export interface HostOptions {
+  /** The profile folder (user data): mailbox, settings, logs. */
+  profileDir: string;
+  version: string;
+  shell: AppInfo['shell'];
+  /** Echo log lines to stderr as well (development and tests). */
+  logEcho?: boolean;
+}
+
+type Handlers = {
+  [C in CommandName]: (req: z.infer<(typeof commands)[C]['request']>) => Promise<Response<C>> | Response<C>;
+};
+export type EventListener = (event: EventName, payload: unknown) => void;
+
+/**
+ * The host: the single object that owns the profile and implements the contract. Both shells create
+ * one and forward untrusted messages to `invoke`, which validates them before any handler runs.
+ */
+export class Host {
+  readonly log: Logger;
+  readonly logSink: LogSink;
+  private readonly settings: SettingsFile;
+  private readonly listeners = new Set<EventListener>();
+  private readonly handlers: Handlers;
+
+  constructor(private readonly opts: HostOptions) {
+    mkdirSync(opts.profileDir, { recursive: true, mode: 0o700 });
+    this.logSink = new LogSink({ dir: join(opts.profileDir, 'logs'), echo: opts.logEcho ?? false });
+    this.log = this.logSink.logger('host');
+    this.settings = new SettingsFile(opts.profileDir, this.logSink.logger('settings'));
+    this.handlers = {
+      'app.info': () => ({ name: 'Pli', version: opts.version, shell: opts.shell }),
+      'profile.status': () => ({ status: this.profileStatus() }),
+      'settings.get': () => this.settings.get(),
+      'settings.update': ({ patch }) => {
+        const next = this.settings.update(patch);
+        this.emit('settings.changed', next);
+        return next;
+      },
+    };
+    this.log.info('host started', { version: opts.version, shell: opts.shell });
+  }
+
+  profileStatus(): ProfileStatus {
+    // The mailbox header is written when the password is first set; until then the profile is new.
+    return existsSync(join(this.opts.profileDir, 'mailbox.header.json')) ? 'locked' : 'new';
+  }
+
+  /** Entry point for every message from a shell: untrusted input, validated here. */
+  async invoke(command: unknown, payload: unknown): Promise<InvokeResult> {
+    if (!isCommandName(command)) {
+      return { ok: false, error: { code: 'unknown_command', message_fr: 'Commande inconnue.' } };
+    }
+    const spec = commands[command];
+    const req = spec.request.safeParse(payload ?? {});
+    if (!req.success) {
+      this.log.warn('invalid request', { command, issues: req.error.issues.map((i) => i.path.join('.')) });
+      return {
+        ok: false,
+        error: { code: 'invalid_request', message_fr: 'Requête invalide.', details: { command } },
+      };
+    }
+    const started = performance.now();
+    try {
+      const handler = this.handlers[command] as (r: unknown) => unknown;
+      const result = await handler(req.data);
+      const res = spec.response.safeParse(result);
+      if (!res.success) {
+        this.log.error('handler returned an invalid response', { command });
+        throw new PliError('internal', 'Erreur interne : réponse invalide.');
+      }
+      this.log.debug('command', { command, ms: Math.round(performance.now() - started) });
+      return { ok: true, result: res.data };
+    } catch (e) {
+      this.log.error('command failed', { command, error: e });
+      return { ok: false, error: toWireError(e) };
+    }
+  }
+
+  onEvent(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
+    const checked = events[event].parse(payload);
+    for (const l of this.listeners) {
+      try {
+        l(event, checked);
+      } catch (e) {
+        this.log.error('event listener failed', { event, error: e });
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+    this.log.info('host stopped');
+  }
+}
+
+export function createHost(opts: HostOptions): Host {
+  return new Host(opts);
+}

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+
+/** User settings kept by the host. Unknown keys are dropped; missing ones take their defaults. */
+export const Settings = z.object({
+  language: z.enum(['fr']).default('fr'),
+  /** Minutes of inactivity before the mailbox locks itself (0 = never). */
+  lockAfterMinutes: z.number().int().min(0).max(24 * 60).default(15),
+  /** Show letter text in a monospace font (HPRIM reports are often laid out in columns). */
+  monospaceLetters: z.boolean().default(true),
+});
+export type Settings = z.infer<typeof Settings>;
+
+export const SettingsPatch = Settings.partial().strict();
+export type SettingsPatch = z.infer<typeof SettingsPatch>;
+
+export const defaultSettings = (): Settings => Settings.parse({});
