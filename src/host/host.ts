@@ -1,21 +1,22 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { z } from 'zod';
 import {
+  commandNames,
   commands,
   events,
   isCommandName,
   type AppInfo,
-  type CommandName,
   type EventName,
   type EventPayload,
   type ProfileStatus,
-  type Response,
 } from '../shared/contract';
 import { PliError, toWireError } from '../shared/errors';
 import type { InvokeResult } from '../shared/wire';
 import { LogSink, type Logger } from './log/logger';
 import { SettingsFile } from './settings/settings-file';
+import { appHandlers } from './commands/app';
+import type { HandlerGroup, Handlers } from './commands/types';
+import type { HostContext } from './context';
 
 export interface HostOptions {
   /** The profile folder (user data): mailbox, settings, logs. */
@@ -26,19 +27,19 @@ export interface HostOptions {
   logEcho?: boolean;
 }
 
-type Handlers = {
-  [C in CommandName]: (req: z.infer<(typeof commands)[C]['request']>) => Promise<Response<C>> | Response<C>;
-};
 export type EventListener = (event: EventName, payload: unknown) => void;
 
 /**
  * The host: the single object that owns the profile and implements the contract. Both shells create
  * one and forward untrusted messages to `invoke`, which validates them before any handler runs.
  */
-export class Host {
+export class Host implements HostContext {
   readonly log: Logger;
   readonly logSink: LogSink;
-  private readonly settings: SettingsFile;
+  readonly settings: SettingsFile;
+  readonly profileDir: string;
+  readonly version: string;
+  readonly shell: AppInfo['shell'];
   private readonly listeners = new Set<EventListener>();
   private readonly handlers: Handlers;
 
@@ -47,16 +48,10 @@ export class Host {
     this.logSink = new LogSink({ dir: join(opts.profileDir, 'logs'), echo: opts.logEcho ?? false });
     this.log = this.logSink.logger('host');
     this.settings = new SettingsFile(opts.profileDir, this.logSink.logger('settings'));
-    this.handlers = {
-      'app.info': () => ({ name: 'Pli', version: opts.version, shell: opts.shell }),
-      'profile.status': () => ({ status: this.profileStatus() }),
-      'settings.get': () => this.settings.get(),
-      'settings.update': ({ patch }) => {
-        const next = this.settings.update(patch);
-        this.emit('settings.changed', next);
-        return next;
-      },
-    };
+    this.profileDir = opts.profileDir;
+    this.version = opts.version;
+    this.shell = opts.shell;
+    this.handlers = assemble([appHandlers(this)]);
     this.log.info('host started', { version: opts.version, shell: opts.shell });
   }
 
@@ -120,4 +115,14 @@ export class Host {
 
 export function createHost(opts: HostOptions): Host {
   return new Host(opts);
+}
+
+/** Every command gets a handler: the groups' ones, or a clear refusal for what this build lacks. */
+function assemble(groups: HandlerGroup[]): Handlers {
+  const unavailable = () => {
+    throw new PliError('not_available', 'Cette fonction n’est pas encore disponible dans cette version de Pli.');
+  };
+  const all: Record<string, unknown> = Object.fromEntries(commandNames.map((n) => [n, unavailable]));
+  for (const g of groups) Object.assign(all, g);
+  return all as Handlers;
 }

@@ -1,5 +1,20 @@
 import { z } from 'zod';
 import { commandNames, eventNames, type CommandName, type EventName } from './names';
+import {
+  Account,
+  CardStatus,
+  ConnectionStep,
+  Draft,
+  Folder,
+  KeyImportReport,
+  KeyInfo,
+  LabSeries,
+  LetterDetail,
+  LetterSummary,
+  Page,
+  PatientSummary,
+  SearchFilters,
+} from './domain';
 import { Settings, SettingsPatch } from './settings';
 
 /**
@@ -18,17 +33,78 @@ export const AppInfo = z.object({
 export type AppInfo = z.infer<typeof AppInfo>;
 
 const Empty = z.object({}).strict();
+const Ok = z.object({ ok: z.literal(true) });
+// Passwords cross once, from the input field to the host; bounded so a hostile page cannot stall scrypt.
+const Password = z.string().min(1).max(512);
+const Id = z.string().min(1).max(100);
+const Cursor = z.string().max(200).optional();
+const Limit = z.number().int().min(1).max(200).default(50);
 
 export const commands = {
   'app.info': { request: Empty, response: AppInfo },
   'profile.status': { request: Empty, response: z.object({ status: ProfileStatus }) },
+  'profile.create': {
+    request: z.object({ password: Password, confirmation: Password }).strict(),
+    response: z.object({ recoveryCode: z.string() }),
+  },
+  'profile.unlock': { request: z.object({ password: Password }).strict(), response: z.object({ status: ProfileStatus }) },
+  'profile.recover': {
+    request: z.object({ recoveryCode: z.string().min(1).max(200), newPassword: Password }).strict(),
+    response: z.object({ status: ProfileStatus }),
+  },
+  'profile.changePassword': {
+    request: z.object({ oldPassword: Password, newPassword: Password }).strict(),
+    response: Ok,
+  },
+  'profile.lock': { request: Empty, response: z.object({ status: ProfileStatus }) },
   'settings.get': { request: Empty, response: Settings },
   'settings.update': { request: z.object({ patch: SettingsPatch }).strict(), response: Settings },
+  'folders.list': { request: Empty, response: z.object({ folders: z.array(Folder) }) },
+  'letters.list': {
+    request: z.object({ folderId: Id, cursor: Cursor, limit: Limit }).strict(),
+    response: Page(LetterSummary),
+  },
+  'letters.search': {
+    request: z.object({ query: z.string().max(500), filters: SearchFilters.default({}), cursor: Cursor, limit: Limit }).strict(),
+    response: Page(LetterSummary),
+  },
+  'letters.get': { request: z.object({ id: Id }).strict(), response: LetterDetail },
+  'letters.setFlags': {
+    request: z.object({ ids: z.array(Id).min(1).max(1000), read: z.boolean().optional(), flagged: z.boolean().optional() }).strict(),
+    response: Ok,
+  },
+  'letters.move': { request: z.object({ ids: z.array(Id).min(1).max(1000), folderId: Id }).strict(), response: Ok },
+  'letters.retry': { request: z.object({ id: Id }).strict(), response: LetterSummary },
+  'letters.export': { request: z.object({ id: Id }).strict(), response: Ok },
+  'trash.empty': { request: Empty, response: z.object({ removed: z.number().int() }) },
+  'patients.search': {
+    request: z.object({ query: z.string().max(200), limit: Limit }).strict(),
+    response: z.object({ patients: z.array(PatientSummary) }),
+  },
+  'patients.labSeries': { request: z.object({ patientId: Id }).strict(), response: z.object({ series: z.array(LabSeries) }) },
+  'compose.send': { request: z.object({ draft: Draft }).strict(), response: z.object({ letterId: z.string(), warnings: z.array(z.string()) }) },
+  'compose.saveDraft': { request: z.object({ draft: Draft }).strict(), response: z.object({ letterId: z.string() }) },
+  'keys.list': { request: Empty, response: z.object({ keys: z.array(KeyInfo) }) },
+  'keys.importMedium': { request: z.object({ path: z.string().min(1).max(4096) }).strict(), response: KeyImportReport },
+  'accounts.list': { request: Empty, response: z.object({ accounts: z.array(Account) }) },
+  'accounts.save': {
+    request: z.object({ account: Account.omit({ hasPassword: true }).extend({ id: Id.optional() }), password: Password.optional() }).strict(),
+    response: Account,
+  },
+  'accounts.test': { request: z.object({ id: Id }).strict(), response: z.object({ steps: z.array(ConnectionStep) }) },
+  'mail.sync': { request: Empty, response: z.object({ received: z.number().int(), sent: z.number().int() }) },
+  'card.status': { request: Empty, response: CardStatus },
+  'card.login': { request: z.object({ pin: z.string().min(4).max(16) }).strict(), response: CardStatus },
 } as const satisfies { [C in CommandName]: { request: z.ZodType; response: z.ZodType } };
 
 export const events = {
   'profile.changed': z.object({ status: ProfileStatus }),
   'settings.changed': Settings,
+  'letters.changed': z.object({ folderIds: z.array(z.string()), newLetters: z.number().int().nonnegative() }),
+  'sync.progress': z.object({ phase: z.enum(['receive', 'send']), done: z.number().int(), total: z.number().int(), bytes: z.number().int() }),
+  'keys.changed': z.object({ warnings: z.array(z.string()) }),
+  'card.changed': CardStatus,
+  'notice': z.object({ level: z.enum(['info', 'warning', 'error']), message_fr: z.string() }),
 } as const satisfies { [E in EventName]: z.ZodType };
 
 // Every listed name has a schema (checked above) and every schema a listed name (checked here).

@@ -6,11 +6,45 @@
 export const commandNames = Object.freeze([
   'app.info',
   'profile.status',
+  'profile.create',
+  'profile.unlock',
+  'profile.recover',
+  'profile.changePassword',
+  'profile.lock',
   'settings.get',
   'settings.update',
+  'folders.list',
+  'letters.list',
+  'letters.search',
+  'letters.get',
+  'letters.setFlags',
+  'letters.move',
+  'letters.retry',
+  'letters.export',
+  'trash.empty',
+  'patients.search',
+  'patients.labSeries',
+  'compose.send',
+  'compose.saveDraft',
+  'keys.list',
+  'keys.importMedium',
+  'accounts.list',
+  'accounts.save',
+  'accounts.test',
+  'mail.sync',
+  'card.status',
+  'card.login',
 ] as const);
 
-export const eventNames = Object.freeze(['profile.changed', 'settings.changed'] as const);
+export const eventNames = Object.freeze([
+  'profile.changed',
+  'settings.changed',
+  'letters.changed',
+  'sync.progress',
+  'keys.changed',
+  'card.changed',
+  'notice',
+] as const);
 
 export type CommandName = (typeof commandNames)[number];
 export type EventName = (typeof eventNames)[number];

@@ -1,0 +1,203 @@
+import { z } from 'zod';
+
+/**
+ * Domain shapes that cross the contract: what the UI shows of letters, patients, keys and accounts.
+ * They are views built by the host from the mailbox, never raw rows; nothing here holds a password,
+ * a PIN or a pad byte.
+ */
+
+export const FolderKind = z.enum(['reception', 'outbox', 'sent', 'drafts', 'review', 'archive', 'trash', 'user', 'doctor']);
+export type FolderKind = z.infer<typeof FolderKind>;
+
+export const Folder = z.object({
+  id: z.string(),
+  kind: FolderKind,
+  name: z.string(),
+  unread: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+});
+export type Folder = z.infer<typeof Folder>;
+
+export const SignatureStatus = z.enum(['valid', 'invalid', 'unknown_signer', 'not_signed']);
+export type SignatureStatus = z.infer<typeof SignatureStatus>;
+
+export const PatientRef = z.object({
+  id: z.string().optional(),
+  surname: z.string(),
+  firstName: z.string(),
+  /** ISO date (YYYY-MM-DD) when known. */
+  birthDate: z.string().optional(),
+  /** Masked for display (e.g. "1 85 03 75 *** *** **"); the full NIR never crosses the contract. */
+  nirMasked: z.string().optional(),
+});
+export type PatientRef = z.infer<typeof PatientRef>;
+
+export const LetterSummary = z.object({
+  id: z.string(),
+  folderId: z.string(),
+  subject: z.string(),
+  sender: z.string(),
+  recipients: z.array(z.string()),
+  /** ISO timestamp: received (or sent) date. */
+  date: z.string(),
+  documentDate: z.string().optional(),
+  patient: PatientRef.optional(),
+  read: z.boolean(),
+  flagged: z.boolean(),
+  hasLab: z.boolean(),
+  abnormal: z.boolean(),
+  attachments: z.number().int().nonnegative(),
+  signature: SignatureStatus,
+  /** Export to the practice software: not applicable, waiting for the folder, done, failed. */
+  export: z.enum(['none', 'pending', 'done', 'failed']),
+  /** Why the letter is in "À vérifier" (French), if it is. */
+  problem: z.string().optional(),
+});
+export type LetterSummary = z.infer<typeof LetterSummary>;
+
+export const LabResult = z.object({
+  label: z.string(),
+  code: z.string().optional(),
+  value: z.string(),
+  numericValue: z.number().optional(),
+  unit: z.string().optional(),
+  low: z.string().optional(),
+  high: z.string().optional(),
+  flag: z.string().optional(),
+  abnormal: z.boolean(),
+  status: z.string().optional(),
+});
+export type LabResult = z.infer<typeof LabResult>;
+
+export const LetterDocument = z.object({
+  patient: PatientRef.optional(),
+  documentDate: z.string().optional(),
+  sender: z.string().optional(),
+  recipient: z.string().optional(),
+  text: z.string(),
+  lab: z.array(LabResult),
+});
+export type LetterDocument = z.infer<typeof LetterDocument>;
+
+export const AttachmentInfo = z.object({
+  id: z.string(),
+  name: z.string(),
+  size: z.number().int().nonnegative(),
+  mediaType: z.string(),
+});
+export type AttachmentInfo = z.infer<typeof AttachmentInfo>;
+
+export const LetterDetail = LetterSummary.extend({
+  documents: z.array(LetterDocument),
+  attachmentList: z.array(AttachmentInfo),
+  signatureReason: z.string().optional(),
+  signer: z.string().optional(),
+  messageId: z.string().optional(),
+  /** French reason and the action offered when the letter could not be read. */
+  problemCode: z.string().optional(),
+});
+export type LetterDetail = z.infer<typeof LetterDetail>;
+
+export const Page = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().optional(), total: z.number().int().optional() });
+
+export const SearchFilters = z
+  .object({
+    folderId: z.string().optional(),
+    patientId: z.string().optional(),
+    sender: z.string().max(200).optional(),
+    from: z.string().optional(),
+    to: z.string().optional(),
+    abnormalOnly: z.boolean().optional(),
+  })
+  .strict();
+export type SearchFilters = z.infer<typeof SearchFilters>;
+
+export const LabPoint = z.object({
+  date: z.string(),
+  value: z.number(),
+  unit: z.string().optional(),
+  low: z.number().optional(),
+  high: z.number().optional(),
+  abnormal: z.boolean(),
+  letterId: z.string().optional(),
+});
+export const LabSeries = z.object({ analyte: z.string(), label: z.string(), unit: z.string().optional(), points: z.array(LabPoint) });
+export type LabSeries = z.infer<typeof LabSeries>;
+
+export const PatientSummary = PatientRef.extend({ id: z.string(), letters: z.number().int().nonnegative(), lastDate: z.string().optional() });
+export type PatientSummary = z.infer<typeof PatientSummary>;
+
+export const KeyInfo = z.object({
+  owner: z.string(),
+  year: z.number().int(),
+  kind: z.enum(['user', 'master', 'group']),
+  size: z.number().int(),
+  used: z.number().int(),
+  /** 0..1; warnings at 0.8 and 0.95. */
+  usedRatio: z.number(),
+  importedAt: z.string(),
+});
+export type KeyInfo = z.infer<typeof KeyInfo>;
+
+export const KeyImportReport = z.object({
+  imported: z.array(z.string()),
+  alreadyPresent: z.array(z.string()),
+  unsupported: z.array(z.string()),
+  rejected: z.array(z.object({ file: z.string(), code: z.string(), message_fr: z.string() })),
+  /** Letters of "À vérifier" that could be read thanks to the new keys. */
+  recovered: z.number().int().nonnegative(),
+});
+export type KeyImportReport = z.infer<typeof KeyImportReport>;
+
+export const AttachmentUpload = z.object({
+  name: z.string().min(1).max(255),
+  mediaType: z.string().max(100).default('application/octet-stream'),
+  /** Base64 content: the web shell has no file handles. */
+  base64: z.string().max(14_000_000),
+});
+
+export const Draft = z
+  .object({
+    to: z.array(z.string().max(320)).min(1).max(50),
+    cc: z.array(z.string().max(320)).max(50).default([]),
+    subject: z.string().max(200),
+    patient: z
+      .object({
+        surname: z.string().max(100),
+        firstName: z.string().max(100),
+        birthDate: z.string().max(10),
+        nir: z.string().max(30).optional(),
+      })
+      .optional(),
+    text: z.string().max(10_000_000),
+    attachments: z.array(AttachmentUpload).max(100).default([]),
+    sign: z.boolean().default(false),
+  })
+  .strict();
+export type Draft = z.input<typeof Draft>;
+
+export const AccountKind = z.enum(['pop3', 'imap']);
+export const Account = z.object({
+  id: z.string(),
+  address: z.string(),
+  preset: z.enum(['apicrypt', 'generic']),
+  incoming: z.object({ kind: AccountKind, host: z.string(), port: z.number().int(), security: z.enum(['starttls', 'tls']), user: z.string() }),
+  outgoing: z.object({ host: z.string(), port: z.number().int(), security: z.enum(['starttls', 'tls']), user: z.string() }),
+  hasPassword: z.boolean(),
+});
+export type Account = z.infer<typeof Account>;
+
+export const ConnectionStep = z.object({ step: z.string(), ok: z.boolean(), ms: z.number(), message_fr: z.string() });
+
+export const CardStatus = z.object({
+  present: z.boolean(),
+  loggedIn: z.boolean(),
+  holder: z.string().optional(),
+  profession: z.string().optional(),
+  rpps: z.string().optional(),
+  /** The card differs from the one remembered with the profile. */
+  newCard: z.boolean(),
+  triesLeft: z.number().int().optional(),
+});
+export type CardStatus = z.infer<typeof CardStatus>;
