@@ -11,7 +11,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const jsonAt = args.indexOf('--json');
 const json = jsonAt >= 0 ? args[jsonAt + 1] : undefined;
-const names = args.filter((a, i) => !a.startsWith('--') && i !== jsonAt + 1);
+const names = args.filter((a, i) => !a.startsWith('--') && (jsonAt < 0 || i !== jsonAt + 1));
 const quick = args.includes('--quick');
 const files = readdirSync(join(root, 'bench'))
   .filter((f) => f.endsWith('.bench.ts'))

@@ -23,18 +23,31 @@ const common = {
 };
 const natives = ['better-sqlite3-multiple-ciphers', 'pkcs11js'];
 const jobs = [];
+// The mailbox runs in a worker thread: each bundle gets its own copy of the worker script beside it
+// (the host finds it as `store-worker.js` next to itself).
+// It is ESM everywhere (the package is "type": "module"), Electron's main included.
+const storeWorker = (dir) =>
+  exists('src/host/store/worker.ts').then((yes) =>
+    yes ? esbuild({ ...common, entryPoints: ['src/host/store/worker.ts'], outfile: `${dir}/store-worker.js`, format: 'esm', packages: 'external' }) : undefined,
+  );
+// CommonJS bundles have no import.meta.url; give them one so shared host code can locate its files.
+const cjsMeta = {
+  banner: { js: 'const __pli_import_meta_url = require("node:url").pathToFileURL(__filename).href;' },
+  define: { ...common.define, 'import.meta.url': '__pli_import_meta_url' },
+};
 
 if (want('electron')) {
   jobs.push(
-    esbuild({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs', format: 'cjs', external: ['electron', ...natives] }),
+    esbuild({ ...common, ...cjsMeta, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs', format: 'cjs', external: ['electron', ...natives] }),
+    storeWorker('dist/electron'),
     esbuild({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', external: ['electron'] }),
   );
 }
 if (want('web')) {
-  jobs.push(esbuild({ ...common, entryPoints: ['src/web/main.ts'], outfile: 'dist/web/server.js', format: 'esm', packages: 'external' }));
+  jobs.push(esbuild({ ...common, entryPoints: ['src/web/main.ts'], outfile: 'dist/web/server.js', format: 'esm', packages: 'external' }), storeWorker('dist/web'));
 }
 if (want('cli') && (await exists('src/cli/main.ts'))) {
-  jobs.push(esbuild({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli/pli.js', format: 'esm', packages: 'external' }));
+  jobs.push(esbuild({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli/pli.js', format: 'esm', packages: 'external' }), storeWorker('dist/cli'));
 }
 if (want('renderer')) {
   const { build: vite } = await import('vite');
