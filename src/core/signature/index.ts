@@ -1,0 +1,10 @@
+export { certificatesFromFile, pemBlocks, toPem, sha256, toHex } from './der';
+export { ensurePkijsEngine } from './engine';
+export { formatName, parseCertificate, parseName, type ParsedCertificate, type RdnSequence } from './certificate';
+export { certificateIdentity, identityFromParsed, type CertIdentity } from './identity';
+export { assembleSignedData, createDetachedSignature, prepareSignedAttributes, type RawSigner } from './cms-build';
+export { verifyCmsSignature, type TrustAnchors } from './verify-cms';
+export { signedEntityOf, verifySignedMime } from './verify-mime';
+export { buildMultipartSigned, parseSignedMessage, signableEntity, type ParsedSigned } from './smime';
+export { REASON_FR, type SignatureReason, type SignatureStatus, type SignatureVerification } from './result';
+export { validateChain } from './chain';
