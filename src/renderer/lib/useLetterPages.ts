@@ -1,0 +1,72 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { PliApi } from '../../shared/api';
+import type { LetterSummary, SearchFilters } from '../../shared/domain';
+import { t } from '../i18n';
+import { toProblem, type Problem } from './errors';
+
+export type ListSource = { kind: 'folder'; folderId: string } | { kind: 'search'; query: string; filters: SearchFilters } | { kind: 'none' };
+
+const PAGE = 100;
+
+/**
+ * Pages of letters from a folder or a search, fetched with the host's cursor as the list scrolls;
+ * answers for an older source are dropped so fast typing never shows stale results.
+ */
+export function useLetterPages(api: PliApi, source: ListSource) {
+  const [items, setItems] = useState<LetterSummary[]>([]);
+  const [cursor, setCursor] = useState<string>();
+  const [total, setTotal] = useState<number>();
+  const [loading, setLoading] = useState(false);
+  const [problem, setProblem] = useState<Problem>();
+  const generation = useRef(0);
+  const busy = useRef(false);
+  const key = JSON.stringify(source);
+
+  const fetchPage = useCallback(
+    (after: string | undefined, replace: boolean) => {
+      const src = JSON.parse(key) as ListSource;
+      if (src.kind === 'none') return;
+      const gen = replace ? ++generation.current : generation.current;
+      busy.current = true;
+      setLoading(true);
+      const req =
+        src.kind === 'folder'
+          ? api.invoke('letters.list', { folderId: src.folderId, cursor: after, limit: PAGE })
+          : api.invoke('letters.search', { query: src.query, filters: src.filters, cursor: after, limit: PAGE });
+      req.then(
+        (page) => {
+          if (gen !== generation.current) return;
+          setItems((prev) => (replace ? page.items : [...prev, ...page.items]));
+          setCursor(page.nextCursor);
+          setTotal(page.total);
+          setProblem(undefined);
+        },
+        (e: unknown) => gen === generation.current && setProblem(toProblem(e, t('list.failed'))),
+      ).finally(() => {
+        if (gen !== generation.current) return;
+        busy.current = false;
+        setLoading(false);
+      });
+    },
+    [api, key],
+  );
+
+  const reload = useCallback(() => fetchPage(undefined, true), [fetchPage]);
+  useEffect(() => {
+    setItems([]);
+    setCursor(undefined);
+    setTotal(undefined);
+    reload();
+  }, [reload]);
+
+  const loadMore = useCallback(() => {
+    if (cursor && !busy.current) fetchPage(cursor, false);
+  }, [cursor, fetchPage]);
+
+  /** Local update after an action (read, flag, move) without refetching. */
+  const patch = useCallback((ids: string[], change: Partial<LetterSummary> | 'remove') => {
+    setItems((prev) => (change === 'remove' ? prev.filter((l) => !ids.includes(l.id)) : prev.map((l) => (ids.includes(l.id) ? { ...l, ...change } : l))));
+  }, []);
+
+  return { items, hasMore: cursor !== undefined, total, loading, problem, loadMore, reload, patch };
+}

@@ -1,0 +1,249 @@
+import { useRef, useState, type FormEvent } from 'react';
+import type { PliApi } from '../../shared/api';
+import type { Draft } from '../../shared/domain';
+import { ErrorAlert, Notice } from '../components/Alert';
+import { ChipsInput } from '../components/Chips';
+import { Dialog } from '../components/Dialog';
+import { t, tn } from '../i18n';
+import { bytesToBase64, DEFAULT_SIZE_LIMIT, letterSize } from '../lib/base64';
+import { toProblem, type Problem } from '../lib/errors';
+import { formatBytes } from '../lib/format';
+import { subjectWarnings } from '../lib/subject-warning';
+
+interface Attachment {
+  name: string;
+  mediaType: string;
+  base64: string;
+  size: number;
+}
+
+export interface ComposerProps {
+  api: PliApi;
+  onDone: (message: string) => void;
+  onCancel: () => void;
+  sizeLimit?: number;
+}
+
+/** A new letter: recipients, clear-text subject (warned), patient, text, attachments, optional CPS signature. */
+export function Composer({ api, onDone, onCancel, sizeLimit = DEFAULT_SIZE_LIMIT }: ComposerProps) {
+  const [to, setTo] = useState<string[]>([]);
+  const [cc, setCc] = useState<string[]>([]);
+  const [subject, setSubject] = useState('');
+  const [surname, setSurname] = useState('');
+  const [firstName, setFirstName] = useState('');
+  const [birthDate, setBirthDate] = useState('');
+  const [text, setText] = useState('');
+  const [attachments, setAttachments] = useState<Attachment[]>([]);
+  const [sign, setSign] = useState(false);
+  const [busy, setBusy] = useState<'send' | 'draft'>();
+  const [problem, setProblem] = useState<Problem>();
+  const [notice, setNotice] = useState<string>();
+  const [pinFor, setPinFor] = useState<(() => void) | undefined>();
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  const warnings = subjectWarnings(subject, { surname, firstName });
+  const size = letterSize(text, attachments.map((a) => a.base64));
+  const tooBig = size > sizeLimit;
+  const hasPatient = surname.trim() !== '' || firstName.trim() !== '' || birthDate !== '';
+
+  const draft = (): Draft => ({
+    to,
+    cc,
+    subject,
+    text,
+    sign,
+    attachments: attachments.map(({ name, mediaType, base64 }) => ({ name, mediaType, base64 })),
+    ...(hasPatient ? { patient: { surname: surname.trim(), firstName: firstName.trim(), birthDate } } : {}),
+  });
+
+  const addFiles = async (files: FileList | null) => {
+    if (!files) return;
+    const added: Attachment[] = [];
+    for (const f of Array.from(files)) {
+      const bytes = new Uint8Array(await f.arrayBuffer());
+      added.push({ name: f.name, mediaType: f.type || 'application/octet-stream', base64: bytesToBase64(bytes), size: f.size });
+    }
+    setAttachments((a) => [...a, ...added]);
+    if (fileInput.current) fileInput.current.value = '';
+  };
+
+  const doSend = async () => {
+    setBusy('send');
+    setProblem(undefined);
+    try {
+      const r = await api.invoke('compose.send', { draft: draft() });
+      onDone(r.warnings.length ? `${t('compose.sent')} ${r.warnings.join(' ')}` : t('compose.sent'));
+    } catch (e) {
+      setProblem(toProblem(e, t('compose.sendFailed')));
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  const send = async (e: FormEvent) => {
+    e.preventDefault();
+    if (busy) return;
+    if (!to.length) return setProblem({ code: 'no_recipient', message: t('compose.noRecipient') });
+    if (tooBig) return setProblem({ code: 'too_big', message: t('compose.tooBig', { limit: formatBytes(sizeLimit) }) });
+    if (sign) {
+      try {
+        const card = await api.invoke('card.status', {});
+        if (!card.present) return setProblem({ code: 'card_absent', message: t('card.insert') });
+        if (!card.loggedIn) return setPinFor(() => () => void doSend());
+      } catch (err) {
+        return setProblem(toProblem(err, t('card.failed')));
+      }
+    }
+    await doSend();
+  };
+
+  const saveDraft = async () => {
+    if (!to.length) return setProblem({ code: 'no_recipient', message: t('compose.noRecipientDraft') });
+    setBusy('draft');
+    setProblem(undefined);
+    try {
+      await api.invoke('compose.saveDraft', { draft: draft() });
+      setNotice(t('compose.draftSaved'));
+    } catch (e) {
+      setProblem(toProblem(e, t('compose.draftFailed')));
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  return (
+    <section className="composer" aria-labelledby="composer-title">
+      <h2 id="composer-title">{t('compose.title')}</h2>
+      <form onSubmit={send} noValidate>
+        <ChipsInput id="compose-to" label={t('compose.to')} values={to} onChange={setTo} />
+        <ChipsInput id="compose-cc" label={t('compose.cc')} values={cc} onChange={setCc} />
+        <div className="field">
+          <label htmlFor="compose-subject">{t('compose.subject')}</label>
+          <input id="compose-subject" value={subject} onChange={(e) => setSubject(e.target.value)} maxLength={200} aria-describedby="subject-hint subject-warnings" />
+          <p id="subject-hint" className="hint">
+            <span aria-hidden="true">⚠ </span>
+            {t('compose.subjectClear')}
+          </p>
+          <div id="subject-warnings" aria-live="polite">
+            {warnings.length > 0 && (
+              <p className="field-warning" data-testid="subject-warning">
+                <span aria-hidden="true">⚠ </span>
+                {t('compose.subjectWarning')} {warnings.map((w) => t(`compose.subjectWarning.${w}`)).join(' ')}
+              </p>
+            )}
+          </div>
+        </div>
+        <fieldset className="patient-fields">
+          <legend>{t('compose.patient')}</legend>
+          <div className="field">
+            <label htmlFor="compose-surname">{t('compose.surname')}</label>
+            <input id="compose-surname" value={surname} onChange={(e) => setSurname(e.target.value)} maxLength={100} autoComplete="off" />
+          </div>
+          <div className="field">
+            <label htmlFor="compose-firstname">{t('compose.firstName')}</label>
+            <input id="compose-firstname" value={firstName} onChange={(e) => setFirstName(e.target.value)} maxLength={100} autoComplete="off" />
+          </div>
+          <div className="field">
+            <label htmlFor="compose-birthdate">{t('compose.birthDate')}</label>
+            <input id="compose-birthdate" type="date" value={birthDate} onChange={(e) => setBirthDate(e.target.value)} />
+          </div>
+        </fieldset>
+        <div className="field">
+          <label htmlFor="compose-text">{t('compose.text')}</label>
+          <textarea id="compose-text" rows={14} value={text} onChange={(e) => setText(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="compose-files">{t('compose.attachments')}</label>
+          <input id="compose-files" ref={fileInput} type="file" multiple onChange={(e) => void addFiles(e.target.files)} />
+          {attachments.length > 0 && (
+            <ul className="attachment-list">
+              {attachments.map((a, i) => (
+                <li key={`${a.name}-${i}`}>
+                  {a.name} <span className="muted">({formatBytes(a.size)})</span>{' '}
+                  <button type="button" className="link-button" onClick={() => setAttachments((x) => x.filter((_, j) => j !== i))} aria-label={t('compose.removeAttachment', { name: a.name })}>
+                    {t('compose.remove')}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+          <p className={tooBig ? 'field-error' : 'hint'} data-testid="size-counter">
+            <meter min={0} max={sizeLimit} high={sizeLimit * 0.9} value={Math.min(size, sizeLimit)} aria-label={t('compose.sizeLabel')} />{' '}
+            {t('compose.size', { size: formatBytes(size), limit: formatBytes(sizeLimit) })}
+            {tooBig && ` ${t('compose.tooBig', { limit: formatBytes(sizeLimit) })}`}
+          </p>
+        </div>
+        <div className="field check">
+          <input id="compose-sign" type="checkbox" checked={sign} onChange={(e) => setSign(e.target.checked)} />
+          <label htmlFor="compose-sign">{t('compose.sign')}</label>
+        </div>
+        <ErrorAlert problem={problem} />
+        <Notice text={notice} />
+        <div className="actions">
+          <button type="submit" className="primary" disabled={busy !== undefined}>
+            {busy === 'send' ? t('compose.sending') : t('compose.send')}
+          </button>
+          <button type="button" onClick={() => void saveDraft()} disabled={busy !== undefined}>
+            {t('compose.saveDraft')}
+          </button>
+          <button type="button" className="link-button" onClick={onCancel}>
+            {t('common.cancel')}
+          </button>
+        </div>
+      </form>
+      {pinFor && (
+        <PinDialog
+          api={api}
+          onCancel={() => setPinFor(undefined)}
+          onLoggedIn={() => {
+            const next = pinFor;
+            setPinFor(undefined);
+            next();
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+/** The CPS PIN: kept only in this input, sent once to the card, cleared right after. */
+export function PinDialog({ api, onCancel, onLoggedIn }: { api: PliApi; onCancel: () => void; onLoggedIn: () => void }) {
+  const [pin, setPin] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<Problem>();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (busy || pin.length < 4) return;
+    setBusy(true);
+    const value = pin;
+    setPin('');
+    try {
+      const status = await api.invoke('card.login', { pin: value });
+      if (status.loggedIn) onLoggedIn();
+      else setProblem({ code: 'card_login', message: tn('card.pinRefused', status.triesLeft ?? 0) });
+    } catch (err) {
+      setProblem(toProblem(err, t('card.failed')));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog id="pin" title={t('card.pinTitle')} onClose={onCancel}>
+      <form onSubmit={submit}>
+        <div className="field">
+          <label htmlFor="pin-input">{t('card.pin')}</label>
+          <input id="pin-input" type="password" inputMode="numeric" autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value.replace(/\D/g, '').slice(0, 16))} minLength={4} maxLength={16} autoFocus />
+        </div>
+        <ErrorAlert problem={problem} />
+        <div className="actions">
+          <button type="submit" className="primary" disabled={busy || pin.length < 4}>
+            {t('card.pinSubmit')}
+          </button>
+          <button type="button" onClick={onCancel}>
+            {t('common.cancel')}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
