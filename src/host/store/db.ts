@@ -1,0 +1,87 @@
+import Database from 'better-sqlite3-multiple-ciphers';
+import { existsSync } from 'node:fs';
+import { PliError } from '../../shared/errors';
+import { SCHEMA_VERSION, migrations } from './schema';
+
+export type Db = Database.Database;
+
+export interface OpenOptions {
+  /** Create the file when missing (first launch only: never start empty when the key is lost). */
+  create?: boolean;
+  readonly?: boolean;
+  /** Apply pending migrations (default true; false for backups and inspection). */
+  migrate?: boolean;
+}
+
+/**
+ * Opens a mailbox database. `key` is the raw 256-bit database key (SQLCipher 4 page encryption, so
+ * the WAL is encrypted too); `null` opens an unencrypted database (benchmark baseline only).
+ */
+export function openDatabase(file: string, key: Uint8Array | null, opts: OpenOptions = {}): Db {
+  if (!opts.create && !existsSync(file)) {
+    throw new PliError(
+      'mailbox_missing',
+      'La base de la messagerie (mailbox.db) est introuvable dans le profil. Restaurez une sauvegarde de Pli.',
+    );
+  }
+  const db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: !opts.create, timeout: 10_000 });
+  try {
+    if (key) {
+      if (key.length !== 32) throw new PliError('internal', 'Clef de base de données invalide.');
+      db.pragma("cipher='sqlcipher'");
+      db.pragma('legacy=4');
+      db.pragma(`key="x'${Buffer.from(key).toString('hex')}'"`);
+    }
+    try {
+      db.prepare('SELECT count(*) FROM sqlite_master').get();
+    } catch (e) {
+      throw new PliError(
+        'mailbox_key_wrong',
+        'La base de la messagerie ne peut pas être déchiffrée avec cette clef : elle est endommagée ou ne correspond pas à l’en-tête. Restaurez une sauvegarde.',
+        undefined,
+        { cause: e },
+      );
+    }
+    // Temporary tables and sorts stay in memory: no plaintext temp files on disk.
+    db.pragma('temp_store = MEMORY');
+    // 32 MB of page cache: search and lists stay warm at 100k letters, well inside the RSS budget.
+    db.pragma('cache_size = -32000');
+    if (!opts.readonly) {
+      db.pragma('journal_mode = WAL');
+      // FULL everywhere: the ledger needs it, and batched inserts pay one fsync per batch only.
+      db.pragma('synchronous = FULL');
+    }
+    db.pragma('foreign_keys = ON');
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) {
+      throw new PliError(
+        'mailbox_too_new',
+        'Cette messagerie a été enregistrée par une version plus récente de Pli. Mettez Pli à jour pour l’ouvrir.',
+        { version, supported: SCHEMA_VERSION },
+      );
+    }
+    if (opts.migrate ?? !opts.readonly) migrate(db, version);
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+function migrate(db: Db, from: number): void {
+  for (const m of migrations) {
+    if (m.version <= from) continue;
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    }).immediate();
+  }
+}
+
+/** Creates the encrypted database of a new profile, with the current schema, and closes it. */
+export function createMailboxDatabase(file: string, key: Uint8Array): void {
+  if (existsSync(file)) {
+    throw new PliError('profile_exists', 'Une base de messagerie existe déjà dans ce dossier.');
+  }
+  openDatabase(file, key, { create: true }).close();
+}

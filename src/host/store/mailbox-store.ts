@@ -1,0 +1,1193 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { PliError } from '../../shared/errors';
+import type { Db } from './db';
+import { foldName, nameKey, normalizeNir } from './identity';
+import { SYSTEM_FOLDERS, type FolderRole } from './schema';
+import type {
+  Folder,
+  InsertResult,
+  KeyInfo,
+  KeyInput,
+  KeyPad,
+  LabInput,
+  LabResult,
+  Letter,
+  LetterInput,
+  LetterSummary,
+  Page,
+  PageResult,
+  PadReservation,
+  PadWarning,
+  Patient,
+  PatientInput,
+  ReserveResult,
+  SearchFilters,
+} from './types';
+
+type Row = Record<string, unknown>;
+
+const SUMMARY_COLUMNS = `l.id, l.folder_id, l.kind, l.subject, l.sender, l.patient_id, l.patient_surname,
+  l.patient_first_name, l.document_date, l.received_at, l.is_read, l.is_flagged, l.is_exported, l.has_abnormal,
+  l.attachment_count, l.signature_status, l.review_code`;
+
+const SESSION = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+
+/**
+ * The mailbox's queries, synchronous, on one connection. It runs inside the store worker (the single
+ * writer of a process); the main thread talks to it through `Mailbox` (mailbox.ts). Child processes of
+ * tests may use it directly.
+ */
+export class MailboxStore {
+  private readonly folderByRole = new Map<string, number>();
+  readonly session = SESSION;
+
+  constructor(readonly db: Db) {
+    for (const r of db.prepare('SELECT id, role FROM folders WHERE role IS NOT NULL').all() as Row[]) {
+      this.folderByRole.set(r.role as string, r.id as number);
+    }
+  }
+
+  close(): void {
+    try {
+      // Fold the WAL back and truncate it so that the profile holds one file at rest.
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {}
+    this.db.close();
+  }
+
+  // ---------------------------------------------------------------- folders
+
+  folderId(folder: FolderRole | number): number {
+    if (typeof folder === 'number') return folder;
+    const id = this.folderByRole.get(folder);
+    if (id === undefined) throw new PliError('folder_unknown', `Dossier inconnu : ${folder}.`);
+    return id;
+  }
+
+  listFolders(): Folder[] {
+    const rows = this.db
+      .prepare(
+        `SELECT f.id, f.kind, f.role, f.name, f.parent_id, f.owner,
+           (SELECT count(*) FROM letters l WHERE l.folder_id = f.id) AS total,
+           (SELECT count(*) FROM letters l WHERE l.folder_id = f.id AND l.is_read = 0) AS unread
+         FROM folders f ORDER BY f.kind = 'system' DESC, f.position, f.name`,
+      )
+      .all() as Row[];
+    return rows.map((r) => ({
+      id: r.id as number,
+      kind: r.kind as Folder['kind'],
+      role: (r.role as FolderRole | null) ?? null,
+      name: r.name as string,
+      parentId: (r.parent_id as number | null) ?? null,
+      owner: (r.owner as string | null) ?? null,
+      total: r.total as number,
+      unread: r.unread as number,
+    }));
+  }
+
+  /** A user folder, or a per-doctor folder when `owner` (the doctor's address) is given. */
+  createFolder(name: string, opts: { parentId?: number; owner?: string } = {}): number {
+    const clean = name.trim();
+    if (!clean) throw new PliError('folder_name_empty', 'Donnez un nom au dossier.');
+    try {
+      const r = this.db
+        .prepare('INSERT INTO folders (kind, name, parent_id, owner, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(opts.owner ? 'doctor' : 'user', clean, opts.parentId ?? null, opts.owner ?? null, Date.now());
+      return Number(r.lastInsertRowid);
+    } catch (e) {
+      if (String(e).includes('UNIQUE')) {
+        throw new PliError('folder_exists', `Un dossier « ${clean} » existe déjà à cet endroit.`);
+      }
+      throw e;
+    }
+  }
+
+  // ---------------------------------------------------------------- letters
+
+  /** Inserts a batch in one transaction (all or none); duplicates (same content hash) are skipped. */
+  insertLetters(batch: LetterInput[]): InsertResult {
+    const s = this.insertStatements();
+    const patientCache = new Map<string, number>();
+    const run = this.db.transaction((letters: LetterInput[]) => {
+      const ids: (number | null)[] = [];
+      let inserted = 0;
+      for (const l of letters) {
+        const id = this.insertOne(l, s, patientCache);
+        ids.push(id);
+        if (id !== null) inserted++;
+      }
+      return { ids, inserted, duplicates: letters.length - inserted };
+    });
+    return run.immediate(batch);
+  }
+
+  private stmts?: ReturnType<MailboxStore['prepareInsert']>;
+  private insertStatements() {
+    return (this.stmts ??= this.prepareInsert());
+  }
+  private prepareInsert() {
+    const db = this.db;
+    return {
+      letter: db.prepare(
+        `INSERT INTO letters (folder_id, kind, content_hash, subject, sender, recipients, message_id, apicrypt_id,
+           patient_id, patient_surname, patient_first_name, patient_birth_date, patient_nir, document_date,
+           received_at, sent_at, is_read, is_flagged, is_exported, signature_status, signature_reason, review_code,
+           review_message, has_abnormal, attachment_count, size, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (content_hash) DO NOTHING`,
+      ),
+      body: db.prepare('INSERT INTO letter_bodies (letter_id, body, payload, raw) VALUES (?, ?, ?, ?)'),
+      fts: db.prepare('INSERT INTO letters_fts (rowid, subject, body, patient, sender) VALUES (?, ?, ?, ?, ?)'),
+      lab: db.prepare(
+        `INSERT INTO lab_results (letter_id, patient_id, analyte_code, analyte_label, date, value, numeric_value,
+           unit, low, high, flag, abnormal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      attachment: db.prepare(
+        'INSERT INTO attachments (letter_id, idx, name, mime, size, bytes) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      patientByNir: db.prepare('SELECT id FROM patients WHERE nir = ?'),
+      patientByName: db.prepare('SELECT id, nir FROM patients WHERE name_key = @key AND (nir IS NULL OR @nir IS NULL OR nir = @nir) LIMIT 1'),
+      patientSetNir: db.prepare('UPDATE patients SET nir = ? WHERE id = ?'),
+      patientInsert: db.prepare(
+        'INSERT INTO patients (nir, surname, first_name, birth_date, name_key, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+    };
+  }
+
+  private insertOne(
+    l: LetterInput,
+    s: ReturnType<MailboxStore['prepareInsert']>,
+    patientCache: Map<string, number>,
+  ): number | null {
+    const text = l.text ?? '';
+    const hash = l.contentHash ?? contentHash(l);
+    const nir = normalizeNir(l.patient?.nir);
+    const labs = (l.labs ?? []).map((x) => normalizeLab(x, l.documentDate));
+    const abnormal = labs.some((x) => x.abnormal);
+    const attachments = l.attachments ?? [];
+    const size = (l.raw?.length ?? 0) + (l.payload?.length ?? 0) + attachments.reduce((n, a) => n + a.bytes.length, 0);
+    const patientId = l.patient ? this.patientId(l.patient, nir, s, patientCache) : null;
+    const r = s.letter.run(
+      this.folderId(l.folder),
+      l.kind,
+      hash,
+      l.subject ?? '',
+      (l.sender ?? '').toLowerCase(),
+      JSON.stringify(l.recipients ?? []),
+      l.messageId ?? null,
+      l.apicryptId ?? null,
+      patientId,
+      l.patient?.surname ?? null,
+      l.patient?.firstName ?? null,
+      l.patient?.birthDate ?? null,
+      nir ?? null,
+      l.documentDate ?? null,
+      l.receivedAt,
+      l.sentAt ?? null,
+      l.read ? 1 : 0,
+      l.flagged ? 1 : 0,
+      l.exported ? 1 : 0,
+      l.signature?.status ?? null,
+      l.signature?.reason ?? null,
+      l.review?.code ?? null,
+      l.review?.message_fr ?? null,
+      abnormal ? 1 : 0,
+      attachments.length,
+      size,
+      Date.now(),
+    );
+    if (r.changes === 0) return null;
+    const id = Number(r.lastInsertRowid);
+    s.body.run(id, text, l.payload ?? null, l.raw ?? null);
+    const patientName = l.patient ? `${l.patient.surname} ${l.patient.firstName}` : '';
+    s.fts.run(id, l.subject ?? '', text, patientName, l.sender ?? '');
+    for (const x of labs) {
+      s.lab.run(id, patientId, x.code, x.label, x.date, x.value, x.numericValue, x.unit, x.low, x.high, x.flag, x.abnormal ? 1 : 0);
+    }
+    attachments.forEach((a, i) => s.attachment.run(id, i, a.name, a.mime ?? 'application/octet-stream', a.bytes.length, a.bytes));
+    return id;
+  }
+
+  private patientId(
+    p: PatientInput,
+    nir: string | undefined,
+    s: ReturnType<MailboxStore['prepareInsert']>,
+    cache: Map<string, number>,
+  ): number {
+    const key = nameKey(p.surname, p.firstName, p.birthDate);
+    const cacheKey = `${nir ?? ''}#${key}`;
+    const hit = cache.get(cacheKey);
+    if (hit !== undefined) return hit;
+    let id: number | undefined;
+    if (nir) id = (s.patientByNir.get(nir) as Row | undefined)?.id as number | undefined;
+    if (id === undefined) {
+      const byName = s.patientByName.get({ key, nir: nir ?? null }) as Row | undefined;
+      if (byName) {
+        id = byName.id as number;
+        if (nir && byName.nir === null) s.patientSetNir.run(nir, id);
+      }
+    }
+    if (id === undefined) {
+      id = Number(s.patientInsert.run(nir ?? null, p.surname, p.firstName, p.birthDate ?? null, key, Date.now()).lastInsertRowid);
+    }
+    cache.set(cacheKey, id);
+    return id;
+  }
+
+  getLetter(id: number): Letter | undefined {
+    const r = this.db
+      .prepare(
+        `SELECT ${SUMMARY_COLUMNS}, l.recipients, l.message_id, l.apicrypt_id, l.patient_birth_date, l.patient_nir,
+           l.sent_at, l.signature_reason, l.review_message, b.body, b.raw, b.payload
+         FROM letters l LEFT JOIN letter_bodies b ON b.letter_id = l.id WHERE l.id = ?`,
+      )
+      .get(id) as Row | undefined;
+    if (!r) return undefined;
+    const labs = (this.db.prepare('SELECT * FROM lab_results WHERE letter_id = ? ORDER BY id').all(id) as Row[]).map(toLab);
+    const attachments = (
+      this.db.prepare('SELECT id, idx, name, mime, size FROM attachments WHERE letter_id = ? ORDER BY idx').all(id) as Row[]
+    ).map((a) => ({ id: a.id as number, index: a.idx as number, name: a.name as string, mime: a.mime as string, size: a.size as number }));
+    return {
+      ...toSummary(r),
+      text: (r.body as string | null) ?? '',
+      raw: toBytes(r.raw),
+      payload: toBytes(r.payload),
+      recipients: JSON.parse(r.recipients as string) as string[],
+      messageId: (r.message_id as string | null) ?? null,
+      apicryptId: (r.apicrypt_id as string | null) ?? null,
+      patient: {
+        surname: (r.patient_surname as string | null) ?? null,
+        firstName: (r.patient_first_name as string | null) ?? null,
+        birthDate: (r.patient_birth_date as string | null) ?? null,
+        nir: (r.patient_nir as string | null) ?? null,
+      },
+      sentAt: (r.sent_at as number | null) ?? null,
+      signatureReason: (r.signature_reason as string | null) ?? null,
+      reviewMessage: (r.review_message as string | null) ?? null,
+      labs,
+      attachments,
+    };
+  }
+
+  getAttachment(id: number): { name: string; mime: string; bytes: Uint8Array } | undefined {
+    const r = this.db.prepare('SELECT name, mime, bytes FROM attachments WHERE id = ?').get(id) as Row | undefined;
+    return r ? { name: r.name as string, mime: r.mime as string, bytes: toBytes(r.bytes)! } : undefined;
+  }
+
+  countLetters(folder?: FolderRole | number): number {
+    const r = (
+      folder === undefined
+        ? this.db.prepare('SELECT count(*) AS n FROM letters').get()
+        : this.db.prepare('SELECT count(*) AS n FROM letters WHERE folder_id = ?').get(this.folderId(folder))
+    ) as Row;
+    return r.n as number;
+  }
+
+  /** Newest first, keyset-paged. */
+  listFolder(folder: FolderRole | number, page: Page = {}): PageResult<LetterSummary> {
+    return this.pagedLetters(['l.folder_id = ?'], [this.folderId(folder)], page);
+  }
+
+  /**
+   * Full-text search (prefix match on every word, accents and case ignored) with filters. Results come
+   * most recently received first by arrival in the mailbox (letter id), which lets a common word stream
+   * from the index instead of sorting every hit. An empty query lists by the filters alone. Letters in
+   * the trash are left out unless their folder is asked for.
+   */
+  search(query: string, filters: SearchFilters = {}, page: Page = {}): PageResult<LetterSummary> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filters.folderId !== undefined) {
+      where.push('l.folder_id = ?');
+      args.push(filters.folderId);
+    } else {
+      where.push('l.folder_id <> ?');
+      args.push(this.folderId('trash'));
+    }
+    if (filters.patientId !== undefined) {
+      where.push('l.patient_id = ?');
+      args.push(filters.patientId);
+    }
+    if (filters.sender !== undefined) {
+      where.push('l.sender = ?');
+      args.push(filters.sender.toLowerCase());
+    }
+    if (filters.from !== undefined) {
+      where.push('l.received_at >= ?');
+      args.push(filters.from);
+    }
+    if (filters.to !== undefined) {
+      where.push('l.received_at <= ?');
+      args.push(filters.to);
+    }
+    if (filters.abnormal) where.push('l.has_abnormal = 1');
+    const limit = pageLimit(page);
+    if (page.after !== undefined) {
+      if (!/^\d+$/.test(page.after)) throw new PliError('invalid_request', 'Curseur de page invalide.');
+      where.push('l.id < ?');
+      args.push(Number(page.after));
+    }
+    const match = ftsQuery(query);
+    const selective = filters.patientId !== undefined || filters.sender !== undefined || filters.from !== undefined || filters.to !== undefined;
+    let sql: string;
+    if (match && !selective) {
+      // Stream the hits newest first straight from the full-text index; stop at the page size.
+      sql = `SELECT ${SUMMARY_COLUMNS} FROM letters_fts f JOIN letters l ON l.id = f.rowid
+        WHERE letters_fts MATCH ? AND ${where.join(' AND ')} ORDER BY f.rowid DESC LIMIT ?`;
+      args.unshift(match);
+    } else {
+      // A selective filter (patient, sender, dates) narrows first; the text, if any, is checked against it.
+      if (match) {
+        where.push('l.id IN (SELECT rowid FROM letters_fts WHERE letters_fts MATCH ?)');
+        args.push(match);
+      }
+      sql = `SELECT ${SUMMARY_COLUMNS} FROM letters l WHERE ${where.join(' AND ')} ORDER BY l.id DESC LIMIT ?`;
+    }
+    const rows = this.db.prepare(sql).all(...args, limit + 1) as Row[];
+    const items = rows.slice(0, limit).map(toSummary);
+    const last = items[items.length - 1];
+    return rows.length > limit && last ? { items, next: String(last.id) } : { items };
+  }
+
+  private pagedLetters(where: string[], args: unknown[], page: Page): PageResult<LetterSummary> {
+    const limit = pageLimit(page);
+    const w = [...where];
+    const a = [...args];
+    if (page.after) {
+      const c = parseCursor(page.after);
+      w.push('(l.received_at, l.id) < (?, ?)');
+      a.push(c.at, c.id);
+    }
+    const sql = `SELECT ${SUMMARY_COLUMNS} FROM letters l ${w.length ? 'WHERE ' + w.join(' AND ') : ''}
+      ORDER BY l.received_at DESC, l.id DESC LIMIT ?`;
+    const rows = this.db.prepare(sql).all(...a, limit + 1) as Row[];
+    const items = rows.slice(0, limit).map(toSummary);
+    const last = items[items.length - 1];
+    return rows.length > limit && last ? { items, next: `${last.receivedAt}:${last.id}` } : { items };
+  }
+
+  moveLetters(ids: number[], folder: FolderRole | number): number {
+    const to = this.folderId(folder);
+    const st = this.db.prepare('UPDATE letters SET folder_id = ?, trashed_from = NULL WHERE id = ?');
+    return this.db.transaction(() => ids.reduce((n, id) => n + st.run(to, id).changes, 0)).immediate();
+  }
+
+  setFlags(ids: number[], flags: { read?: boolean; flagged?: boolean; exported?: boolean }): number {
+    const sets: string[] = [];
+    const vals: number[] = [];
+    for (const [flag, column] of [['read', 'is_read'], ['flagged', 'is_flagged'], ['exported', 'is_exported']] as const) {
+      const v = flags[flag];
+      if (v === undefined) continue;
+      sets.push(`${column} = ?`);
+      vals.push(v ? 1 : 0);
+    }
+    if (sets.length === 0) return 0;
+    const st = this.db.prepare(`UPDATE letters SET ${sets.join(', ')} WHERE id = ?`);
+    return this.db.transaction(() => ids.reduce((n, id) => n + st.run(...vals, id).changes, 0)).immediate();
+  }
+
+  /** Moves to the Corbeille, remembering where each letter came from. */
+  trashLetters(ids: number[]): number {
+    const trash = this.folderId('trash');
+    const st = this.db.prepare('UPDATE letters SET trashed_from = folder_id, folder_id = ? WHERE id = ? AND folder_id <> ?');
+    return this.db.transaction(() => ids.reduce((n, id) => n + st.run(trash, id, trash).changes, 0)).immediate();
+  }
+
+  restoreFromTrash(ids: number[]): number {
+    const st = this.db.prepare(
+      'UPDATE letters SET folder_id = coalesce(trashed_from, ?), trashed_from = NULL WHERE id = ? AND folder_id = ?',
+    );
+    const reception = this.folderId('reception');
+    const trash = this.folderId('trash');
+    return this.db.transaction(() => ids.reduce((n, id) => n + st.run(reception, id, trash).changes, 0)).immediate();
+  }
+
+  /** Deletes for good every letter in the Corbeille (with bodies, labs, attachments, index entries). */
+  emptyTrash(): number {
+    const trash = this.folderId('trash');
+    return this.db
+      .transaction(() => {
+        this.db.prepare('DELETE FROM letters_fts WHERE rowid IN (SELECT id FROM letters WHERE folder_id = ?)').run(trash);
+        return this.db.prepare('DELETE FROM letters WHERE folder_id = ?').run(trash).changes;
+      })
+      .immediate();
+  }
+
+  // ---------------------------------------------------------------- patients
+
+  findPatients(text: string, limit = 20): Patient[] {
+    const prefix = foldName(text);
+    const rows = this.db
+      .prepare(
+        `SELECT p.*, (SELECT count(*) FROM letters l WHERE l.patient_id = p.id) AS n FROM patients p
+         WHERE (p.name_key >= ? AND p.name_key < ?)
+            OR (? AND replace(p.name_key, '|', ' ') LIKE ? ESCAPE '\\')
+         ORDER BY p.name_key LIMIT ?`,
+      )
+      // "DUPONT JEAN" also matches surname then first name (a scan, but the patient table is small).
+      .all(prefix, prefix + '\uffff', prefix.includes(' ') ? 1 : 0, prefix.replace(/[\\%_]/g, '\\$&') + '%', limit) as Row[];
+    return rows.map(toPatient);
+  }
+
+  getPatient(id: number): Patient | undefined {
+    const r = this.db
+      .prepare('SELECT p.*, (SELECT count(*) FROM letters l WHERE l.patient_id = p.id) AS n FROM patients p WHERE id = ?')
+      .get(id) as Row | undefined;
+    return r ? toPatient(r) : undefined;
+  }
+
+  patientLetters(patientId: number, page: Page = {}): PageResult<LetterSummary> {
+    return this.pagedLetters(['l.patient_id = ?'], [patientId], page);
+  }
+
+  /** Lab values of a patient for charts, by analyte then date (oldest first); trash excluded. */
+  patientHistory(patientId: number, analyte?: string): LabResult[] {
+    const rows = this.db
+      .prepare(
+        `SELECT r.* FROM lab_results r JOIN letters l ON l.id = r.letter_id
+         WHERE r.patient_id = ? ${analyte ? 'AND r.analyte_code = ?' : ''} AND l.folder_id <> ?
+         ORDER BY r.analyte_code, r.date, r.id`,
+      )
+      .all(...(analyte ? [patientId, analyte] : [patientId]), this.folderId('trash')) as Row[];
+    return rows.map(toLab);
+  }
+
+  // ---------------------------------------------------------------- settings and audit
+
+  getSetting<T = unknown>(key: string): T | undefined {
+    const r = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as Row | undefined;
+    return r ? (JSON.parse(r.value as string) as T) : undefined;
+  }
+
+  setSetting(key: string, value: unknown): void {
+    this.db
+      .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+      .run(key, JSON.stringify(value));
+  }
+
+  /** Who did what, when: actor is a user or component name, never a patient identity. */
+  audit(actor: string, action: string, target?: string, details?: Record<string, unknown>): void {
+    this.db
+      .prepare('INSERT INTO audit_log (at, actor, action, target, details) VALUES (?, ?, ?, ?, ?)')
+      .run(Date.now(), actor, action, target ?? null, details ? JSON.stringify(details) : null);
+  }
+
+  listAudit(limit = 100): { at: number; actor: string; action: string; target: string | null; details: unknown }[] {
+    return (this.db.prepare('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?').all(limit) as Row[]).map((r) => ({
+      at: r.at as number,
+      actor: r.actor as string,
+      action: r.action as string,
+      target: (r.target as string | null) ?? null,
+      details: r.details ? (JSON.parse(r.details as string) as unknown) : null,
+    }));
+  }
+
+  // ---------------------------------------------------------------- key store
+
+  /** Idempotent: the same key (owner, year, CRC) imported twice is stored once. */
+  importKey(k: KeyInput): { id: number; created: boolean } {
+    if (k.pad.length !== k.indexMax) {
+      throw new PliError('key_incomplete', `La clef ${k.owner}.${k.year} est incomplète : ${k.indexMax} octets attendus, ${k.pad.length} trouvés.`);
+    }
+    return this.db
+      .transaction(() => {
+        const r = this.db
+          .prepare(
+            `INSERT INTO keys (owner, year, tag, index_max, crc, pad, start_offset, kind, source, imported_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (owner, year, crc) DO NOTHING`,
+          )
+          .run(k.owner, k.year, k.tag ?? '', k.indexMax, k.crc, k.pad, k.startOffset ?? 0, k.kind, k.source ?? '', Date.now());
+        if (r.changes > 0) return { id: Number(r.lastInsertRowid), created: true };
+        const row = this.db.prepare('SELECT id FROM keys WHERE owner = ? AND year = ? AND crc = ?').get(k.owner, k.year, k.crc) as Row;
+        return { id: row.id as number, created: false };
+      })
+      .immediate();
+  }
+
+  listKeys(): KeyInfo[] {
+    return (this.db.prepare(`SELECT ${KEY_INFO_COLUMNS} FROM keys k ORDER BY k.owner, k.year DESC, k.id`).all() as Row[]).map(toKeyInfo);
+  }
+
+  /** The newest imported key of this owner and year, with its pad. */
+  getPad(owner: string, year: number): KeyPad | undefined {
+    const r = this.db
+      .prepare(`SELECT ${KEY_INFO_COLUMNS}, k.pad FROM keys k WHERE k.owner = ? AND k.year = ? ORDER BY k.id DESC LIMIT 1`)
+      .get(owner, year) as Row | undefined;
+    return r ? { ...toKeyInfo(r), pad: toBytes(r.pad)! } : undefined;
+  }
+
+  getKeyPad(keyId: number): KeyPad | undefined {
+    const r = this.db.prepare(`SELECT ${KEY_INFO_COLUMNS}, k.pad FROM keys k WHERE k.id = ?`).get(keyId) as Row | undefined;
+    return r ? { ...toKeyInfo(r), pad: toBytes(r.pad)! } : undefined;
+  }
+
+  // ---------------------------------------------------------------- pad ledger
+
+  /**
+   * Reserves the next `length` pad bytes of a key, durably (BEGIN IMMEDIATE takes SQLite's write lock,
+   * so two processes serialize here; synchronous=FULL makes the commit survive power loss) before any
+   * ciphertext exists. Ranges only move forward: never reused, never wrapped to 0.
+   */
+  reservePadRange(keyId: number, length: number, letterRef: string): ReserveResult {
+    if (!Number.isInteger(length) || length <= 0) {
+      throw new PliError('pad_length_invalid', 'Longueur de masque invalide.', { length });
+    }
+    return this.db
+      .transaction(() => {
+        const k = this.db.prepare('SELECT owner, year, index_max, start_offset FROM keys WHERE id = ?').get(keyId) as Row | undefined;
+        if (!k) throw new PliError('key_missing', 'Clef introuvable dans le profil : importez-la depuis son support.');
+        const end = this.ledgerEnd(keyId, k.start_offset as number);
+        const indexMax = k.index_max as number;
+        const remaining = Math.max(0, indexMax - end);
+        if (length > remaining) {
+          throw new PliError(
+            'pad_exhausted',
+            `La clef ${k.owner as string}.${k.year as number} est épuisée : il reste ${remaining.toLocaleString('fr-FR')} octets, ` +
+              `ce courrier en demande ${length.toLocaleString('fr-FR')}. Importez une nouvelle clef pour continuer à envoyer.`,
+            { remaining, needed: length, keyId },
+          );
+        }
+        const now = Date.now();
+        const r = this.db
+          .prepare(
+            `INSERT INTO pad_reservations (key_id, start, length, letter_ref, state, session, created_at, updated_at)
+             VALUES (?, ?, ?, ?, 'reserved', ?, ?, ?)`,
+          )
+          .run(keyId, end, length, letterRef, this.session, now, now);
+        const usedRatio = (end + length) / indexMax;
+        const warning: PadWarning = usedRatio >= 0.95 ? 'warn_95' : usedRatio >= 0.8 ? 'warn_80' : 'none';
+        return { reservationId: Number(r.lastInsertRowid), start: end, length, usedRatio, warning, remaining: remaining - length };
+      })
+      .immediate();
+  }
+
+  private ledgerEnd(keyId: number, startOffset: number): number {
+    const r = this.db
+      .prepare('SELECT max(start + length) AS e FROM pad_reservations WHERE key_id = ?')
+      .get(keyId) as Row;
+    return Math.max(startOffset, (r.e as number | null) ?? 0);
+  }
+
+  /** The ciphertext exists and belongs to `letterRef`: the range is now spent for good. */
+  markPadUsed(reservationId: number, letterRef?: string): void {
+    this.db
+      .transaction(() => {
+        const r = this.db.prepare('SELECT state FROM pad_reservations WHERE id = ?').get(reservationId) as Row | undefined;
+        if (!r) throw new PliError('pad_reservation_missing', 'Réservation de masque introuvable.');
+        if (r.state === 'used') return;
+        if (r.state === 'abandoned') {
+          throw new PliError(
+            'pad_reservation_abandoned',
+            'Cette réservation de masque a été abandonnée après une interruption : chiffrez de nouveau le courrier.',
+          );
+        }
+        this.db
+          .prepare(`UPDATE pad_reservations SET state = 'used', letter_ref = coalesce(?, letter_ref), updated_at = ? WHERE id = ?`)
+          .run(letterRef ?? null, Date.now(), reservationId);
+      })
+      .immediate();
+  }
+
+  /**
+   * Reservations still 'reserved' by a process that no longer runs (kill -9, crash, power loss) are
+   * marked abandoned: skipped forever, since the ledger end never moves back. Run at every open.
+   */
+  abandonStaleReservations(): number {
+    return this.db
+      .transaction(() => {
+        const sessions = this.db
+          .prepare(`SELECT DISTINCT session FROM pad_reservations WHERE state = 'reserved'`)
+          .all() as Row[];
+        let n = 0;
+        const st = this.db.prepare(
+          `UPDATE pad_reservations SET state = 'abandoned', updated_at = ? WHERE state = 'reserved' AND session = ?`,
+        );
+        for (const { session } of sessions) {
+          if (session === this.session || sessionAlive(session as string)) continue;
+          n += st.run(Date.now(), session).changes;
+        }
+        return n;
+      })
+      .immediate();
+  }
+
+  listReservations(keyId?: number): PadReservation[] {
+    const rows = (
+      keyId === undefined
+        ? this.db.prepare('SELECT * FROM pad_reservations ORDER BY key_id, start').all()
+        : this.db.prepare('SELECT * FROM pad_reservations WHERE key_id = ? ORDER BY start').all(keyId)
+    ) as Row[];
+    return rows.map((r) => ({
+      id: r.id as number,
+      keyId: r.key_id as number,
+      start: r.start as number,
+      length: r.length as number,
+      letterRef: r.letter_ref as string,
+      state: r.state as PadReservation['state'],
+      session: r.session as string,
+      createdAt: r.created_at as number,
+    }));
+  }
+
+  // ---------------------------------------------------------------- maintenance
+
+  integrityCheck(): string[] {
+    return (this.db.prepare('PRAGMA integrity_check').all() as Row[]).map((r) => String(r.integrity_check));
+  }
+
+  /** A consistent encrypted copy (same key) of the whole database, for backups. */
+  vacuumInto(file: string): void {
+    this.db.prepare('VACUUM INTO ?').run(file);
+  }
+
+  schemaVersion(): number {
+    return this.db.pragma('user_version', { simple: true }) as number;
+  }
+
+  // ------ receive pipeline
+
+  /** Server message ids (IMAP uid / POP3 UIDL) of one account's mailbox already fetched, in any state. */
+  receivedUids(account: string, mailbox: string): string[] {
+    return (this.db.prepare('SELECT uid FROM received_messages WHERE account = ? AND mailbox = ?').all(account, mailbox) as Row[]).map(
+      (r) => r.uid as string,
+    );
+  }
+
+  /**
+   * Stores fetched server messages in ONE transaction: each letter (skipped when its content hash is
+   * already in the mailbox) and the record of its server message, state 'stored'. A message already
+   * recorded (another process got there first) is left alone. Per item: the letter id (the existing one
+   * for a duplicate) and whether a new letter was inserted. The server copy may be touched only after.
+   */
+  storeReceived(
+    items: { account: string; mailbox: string; uid: string; size: number; letter: LetterInput }[],
+  ): { letterId: number | null; inserted: boolean }[] {
+    const s = this.insertStatements();
+    const known = this.db.prepare('SELECT letter_id FROM received_messages WHERE account = ? AND mailbox = ? AND uid = ?');
+    const byHash = this.db.prepare('SELECT id FROM letters WHERE content_hash = ?');
+    const record = this.db.prepare(
+      `INSERT INTO received_messages (account, mailbox, uid, content_hash, state, letter_id, size, fetched_at, updated_at)
+       VALUES (?, ?, ?, ?, 'stored', ?, ?, ?, ?)`,
+    );
+    const run = this.db.transaction(() => {
+      const patientCache = new Map<string, number>();
+      return items.map((it) => {
+        const prior = known.get(it.account, it.mailbox, it.uid) as Row | undefined;
+        if (prior) return { letterId: (prior.letter_id as number | null) ?? null, inserted: false };
+        const hash = it.letter.contentHash ?? contentHash(it.letter);
+        const letter = { ...it.letter, contentHash: hash };
+        let id = this.insertOne(letter, s, patientCache);
+        const inserted = id !== null;
+        if (id === null) id = ((byHash.get(hash) as Row | undefined)?.id as number | undefined) ?? null;
+        const now = Date.now();
+        record.run(it.account, it.mailbox, it.uid, hash, id, it.size, now, now);
+        return { letterId: id, inserted };
+      });
+    });
+    return run.immediate();
+  }
+
+  /** The server copies were marked seen (IMAP) or deleted (POP3, after QUIT): remember it. */
+  markReceived(account: string, mailbox: string, uids: string[], state: 'seen' | 'deleted'): number {
+    const st = this.db.prepare('UPDATE received_messages SET state = ?, updated_at = ? WHERE account = ? AND mailbox = ? AND uid = ?');
+    return this.db
+      .transaction(() => uids.reduce((n, uid) => n + st.run(state, Date.now(), account, mailbox, uid).changes, 0))
+      .immediate();
+  }
+
+  /**
+   * Server messages of a mailbox in one of `states`, recorded at or before `before` (epoch ms): the stored
+   * ones not yet marked seen (IMAP, after a crash), or those due for deletion (POP3, after N days).
+   */
+  receivedInState(account: string, mailbox: string, states: ('stored' | 'seen' | 'deleted')[], before = Number.MAX_SAFE_INTEGER): string[] {
+    if (states.length === 0) return [];
+    return (
+      this.db
+        .prepare(
+          `SELECT uid FROM received_messages WHERE account = ? AND mailbox = ? AND state IN (${states.map(() => '?').join(', ')}) AND fetched_at <= ?`,
+        )
+        .all(account, mailbox, ...states, before) as Row[]
+    ).map((r) => r.uid as string);
+  }
+
+  /** Letters waiting in "À vérifier" with their original bytes, oldest first, for a new attempt. */
+  reviewLetters(limit = 500): { id: number; raw: Uint8Array; receivedAt: number; reviewCode: string | null }[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT l.id, l.received_at, l.review_code, b.raw FROM letters l JOIN letter_bodies b ON b.letter_id = l.id
+           WHERE l.folder_id = ? AND b.raw IS NOT NULL ORDER BY l.id LIMIT ?`,
+        )
+        .all(this.folderId('review'), limit) as Row[]
+    ).map((r) => ({ id: r.id as number, raw: toBytes(r.raw)!, receivedAt: r.received_at as number, reviewCode: (r.review_code as string | null) ?? null }));
+  }
+
+  /**
+   * Replaces, in place, what a letter of "À vérifier" says once it could be read (text, patient, labs,
+   * signature, attachments), moves it to `letter.folder` and clears the review reason. The original bytes
+   * and the content hash stay. False when the letter is no longer in "À vérifier".
+   */
+  resolveReview(id: number, letter: LetterInput): boolean {
+    const review = this.folderId('review');
+    return this.db
+      .transaction(() => {
+        const cur = this.db.prepare('SELECT folder_id FROM letters WHERE id = ?').get(id) as Row | undefined;
+        if (!cur || cur.folder_id !== review) return false;
+        const s = this.insertStatements();
+        const nir = normalizeNir(letter.patient?.nir);
+        const labs = (letter.labs ?? []).map((x) => normalizeLab(x, letter.documentDate));
+        const attachments = letter.attachments ?? [];
+        const patientId = letter.patient ? this.patientId(letter.patient, nir, s, new Map()) : null;
+        const rawSize = (this.db.prepare('SELECT length(raw) AS n FROM letter_bodies WHERE letter_id = ?').get(id) as Row | undefined)?.n as number | null | undefined;
+        const size = (rawSize ?? 0) + (letter.payload?.length ?? 0) + attachments.reduce((n, a) => n + a.bytes.length, 0);
+        this.db
+          .prepare(
+            `UPDATE letters SET folder_id = ?, kind = ?, subject = ?, sender = ?, recipients = ?, message_id = ?, apicrypt_id = ?,
+               patient_id = ?, patient_surname = ?, patient_first_name = ?, patient_birth_date = ?, patient_nir = ?,
+               document_date = ?, signature_status = ?, signature_reason = ?, review_code = ?, review_message = ?,
+               has_abnormal = ?, attachment_count = ?, size = ? WHERE id = ?`,
+          )
+          .run(
+            this.folderId(letter.folder),
+            letter.kind,
+            letter.subject ?? '',
+            (letter.sender ?? '').toLowerCase(),
+            JSON.stringify(letter.recipients ?? []),
+            letter.messageId ?? null,
+            letter.apicryptId ?? null,
+            patientId,
+            letter.patient?.surname ?? null,
+            letter.patient?.firstName ?? null,
+            letter.patient?.birthDate ?? null,
+            nir ?? null,
+            letter.documentDate ?? null,
+            letter.signature?.status ?? null,
+            letter.signature?.reason ?? null,
+            letter.review?.code ?? null,
+            letter.review?.message_fr ?? null,
+            labs.some((x) => x.abnormal) ? 1 : 0,
+            attachments.length,
+            size,
+            id,
+          );
+        const text = letter.text ?? '';
+        this.db.prepare('UPDATE letter_bodies SET body = ?, payload = ? WHERE letter_id = ?').run(text, letter.payload ?? null, id);
+        this.db.prepare('DELETE FROM letters_fts WHERE rowid = ?').run(id);
+        const patientName = letter.patient ? `${letter.patient.surname} ${letter.patient.firstName}` : '';
+        s.fts.run(id, letter.subject ?? '', text, patientName, letter.sender ?? '');
+        this.db.prepare('DELETE FROM lab_results WHERE letter_id = ?').run(id);
+        for (const x of labs) {
+          s.lab.run(id, patientId, x.code, x.label, x.date, x.value, x.numericValue, x.unit, x.low, x.high, x.flag, x.abnormal ? 1 : 0);
+        }
+        this.db.prepare('DELETE FROM attachments WHERE letter_id = ?').run(id);
+        attachments.forEach((a, i) => s.attachment.run(id, i, a.name, a.mime ?? 'application/octet-stream', a.bytes.length, a.bytes));
+        return true;
+      })
+      .immediate();
+  }
+
+  /** A mail account's settings with its password (kept in the encrypted mailbox), for the transport. */
+  receiveAccount(id: number):
+    | { id: number; name: string; protocol: string; host: string; port: number; username: string; password: string | null; security: string }
+    | undefined {
+    const r = this.db
+      .prepare('SELECT id, name, protocol, host, port, username, password, security FROM accounts WHERE id = ?')
+      .get(id) as Row | undefined;
+    if (!r) return undefined;
+    return {
+      id: r.id as number,
+      name: r.name as string,
+      protocol: r.protocol as string,
+      host: r.host as string,
+      port: r.port as number,
+      username: r.username as string,
+      password: (r.password as string | null) ?? null,
+      security: r.security as string,
+    };
+  }
+
+  // ------ send pipeline
+
+  /**
+   * A composed letter enters the outbox in ONE transaction: the letter (folder 'outbox'), its send record
+   * and one outbox row per recipient, all due now. Nothing is signed, encrypted or sent before this commit.
+   */
+  enqueueOutgoing(
+    letter: LetterInput,
+    send: { sender: string; recipients: string[]; cc?: string[]; sign: boolean; maxBytes: number; warnings?: string[] },
+  ): number {
+    const s = this.insertStatements();
+    return this.db
+      .transaction(() => {
+        const now = Date.now();
+        const id = this.insertOne({ ...letter, folder: 'outbox' }, s, new Map());
+        if (id === null) throw new PliError('outbox_duplicate', 'Ce courrier est déjà dans « À envoyer ».');
+        this.db
+          .prepare('INSERT INTO outbox_letters (letter_id, sender, cc, sign, max_bytes, warnings, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+          .run(id, send.sender, JSON.stringify(send.cc ?? []), send.sign ? 1 : 0, send.maxBytes, JSON.stringify(send.warnings ?? []), now);
+        const row = this.db.prepare(
+          `INSERT INTO outbox (letter_id, recipient, status, attempts, next_attempt_at, updated_at) VALUES (?, ?, 'pending', 0, ?, ?)
+           ON CONFLICT (letter_id, recipient) DO NOTHING`,
+        );
+        for (const r of send.recipients) row.run(id, r, now, now);
+        return id;
+      })
+      .immediate();
+  }
+
+  /**
+   * Outgoing letters with work to do at `now`, oldest first: a recipient pending and due, or left
+   * 'sending' by an interrupted run (the process died between submission and its record).
+   */
+  dueOutgoing(now: number, limit = 100, afterId = 0): number[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT DISTINCT o.letter_id FROM outbox o JOIN outbox_letters s ON s.letter_id = o.letter_id
+           WHERE ((o.status = 'pending' AND coalesce(o.next_attempt_at, 0) <= ?) OR o.status = 'sending') AND o.letter_id > ?
+           ORDER BY o.letter_id LIMIT ?`,
+        )
+        .all(now, afterId, limit) as Row[]
+    ).map((r) => r.letter_id as number);
+  }
+
+  /** Everything the send pipeline needs about one outgoing letter (attachments with their bytes). */
+  outgoingLetter(letterId: number): OutgoingLetter | undefined {
+    const r = this.db
+      .prepare(
+        `SELECT l.id, l.subject, l.message_id, l.folder_id, s.sender, s.cc, s.sign, s.max_bytes, s.sealed, s.warnings, b.payload, b.body
+         FROM outbox_letters s JOIN letters l ON l.id = s.letter_id LEFT JOIN letter_bodies b ON b.letter_id = l.id
+         WHERE s.letter_id = ?`,
+      )
+      .get(letterId) as Row | undefined;
+    if (!r) return undefined;
+    const attachments = (
+      this.db.prepare('SELECT name, mime, bytes FROM attachments WHERE letter_id = ? ORDER BY idx').all(letterId) as Row[]
+    ).map((a) => ({ name: a.name as string, mime: a.mime as string, bytes: toBytes(a.bytes)! }));
+    return {
+      letterId,
+      subject: r.subject as string,
+      messageId: (r.message_id as string | null) ?? null,
+      sender: r.sender as string,
+      cc: JSON.parse(r.cc as string) as string[],
+      sign: r.sign === 1,
+      maxBytes: r.max_bytes as number,
+      payload: toBytes(r.payload),
+      text: (r.body as string | null) ?? '',
+      sealed: toBytes(r.sealed),
+      warnings: JSON.parse(r.warnings as string) as string[],
+      inOutbox: r.folder_id === this.folderId('outbox'),
+      recipients: this.outboxStatus(letterId),
+      attachments,
+    };
+  }
+
+  /** Per-recipient send status of a letter. */
+  outboxStatus(letterId: number): OutboxEntry[] {
+    return (
+      this.db
+        .prepare('SELECT recipient, status, attempts, next_attempt_at, last_error, updated_at FROM outbox WHERE letter_id = ? ORDER BY id')
+        .all(letterId) as Row[]
+    ).map((o) => ({
+      recipient: o.recipient as string,
+      status: o.status as OutboxEntry['status'],
+      attempts: o.attempts as number,
+      nextAttemptAt: (o.next_attempt_at as number | null) ?? null,
+      lastError: (o.last_error as string | null) ?? null,
+      updatedAt: o.updated_at as number,
+    }));
+  }
+
+  /** Recipients about to be submitted: 'sending', one more attempt, committed before the SMTP dialogue. */
+  markOutboxSending(letterId: number, recipients: string[]): void {
+    const st = this.db.prepare(
+      `UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = ? WHERE letter_id = ? AND recipient = ? AND status IN ('pending', 'sending')`,
+    );
+    this.db.transaction(() => recipients.forEach((r) => st.run(Date.now(), letterId, r))).immediate();
+  }
+
+  /**
+   * The encrypted message, stored before its first submission: every retry sends these same bytes. The
+   * letter keeps it as its original (what "Envoyés" shows was sent). Refused when one is already stored.
+   */
+  storeSealedMessage(letterId: number, sealed: Uint8Array, messageId: string): void {
+    this.db
+      .transaction(() => {
+        const r = this.db.prepare('UPDATE outbox_letters SET sealed = ?, sealed_at = ? WHERE letter_id = ? AND sealed IS NULL').run(sealed, Date.now(), letterId);
+        if (r.changes === 0) throw new PliError('outbox_already_sealed', 'Ce courrier a déjà été chiffré : il sera renvoyé tel quel.', { letterId });
+        this.db.prepare('UPDATE letter_bodies SET raw = ? WHERE letter_id = ?').run(sealed, letterId);
+        this.db.prepare('UPDATE letters SET message_id = ?, size = size + ? WHERE id = ?').run(messageId, sealed.length, letterId);
+      })
+      .immediate();
+  }
+
+  /**
+   * Records the outcome per recipient. When no recipient is left to try and at least one got the letter,
+   * it moves into "Envoyés" (with its sending date); letters refused for every recipient stay in
+   * "À envoyer" with their errors. Returns where the letter is now.
+   */
+  markOutboxResults(
+    letterId: number,
+    results: { recipient: string; status: 'sent' | 'pending' | 'failed'; error?: string; nextAttemptAt?: number }[],
+  ): 'outbox' | 'sent' {
+    return this.db
+      .transaction(() => {
+        const now = Date.now();
+        const st = this.db.prepare('UPDATE outbox SET status = ?, last_error = ?, next_attempt_at = ?, updated_at = ? WHERE letter_id = ? AND recipient = ?');
+        for (const x of results) st.run(x.status, x.error ?? null, x.nextAttemptAt ?? null, now, letterId, x.recipient);
+        const counts = this.db
+          .prepare(`SELECT sum(status IN ('pending', 'sending')) AS open, sum(status = 'sent') AS sent FROM outbox WHERE letter_id = ?`)
+          .get(letterId) as Row;
+        if (((counts.open as number | null) ?? 0) === 0 && ((counts.sent as number | null) ?? 0) > 0) {
+          this.db.prepare('UPDATE letters SET folder_id = ?, sent_at = coalesce(sent_at, ?), is_read = 1 WHERE id = ?').run(this.folderId('sent'), now, letterId);
+          return 'sent' as const;
+        }
+        return 'outbox' as const;
+      })
+      .immediate();
+  }
+
+  // ------ migration
+
+  /** How far the import of one legacy source got (undefined: never started). */
+  migrationProgress(source: string):
+    | { position: number; positionName: string; done: boolean; counts: Record<string, number>; problems: unknown[] }
+    | undefined {
+    const r = this.db.prepare('SELECT * FROM migration_progress WHERE source = ?').get(source) as Row | undefined;
+    if (!r) return undefined;
+    return {
+      position: r.position as number,
+      positionName: r.position_name as string,
+      done: r.done === 1,
+      counts: JSON.parse(r.counts as string) as Record<string, number>,
+      problems: JSON.parse(r.problems as string) as unknown[],
+    };
+  }
+
+  /**
+   * One batch of a legacy import in ONE transaction: the letters (a content hash already present is
+   * skipped and counted 'alreadyPresent', else counted under its tag) and the source's new position,
+   * with `counts` added and `problems` appended (at most 2,000 kept), so that a restart never redoes
+   * a committed batch nor loses one.
+   */
+  migrationCommit(
+    source: string,
+    step: { position: number; positionName: string; done: boolean; counts: Record<string, number>; problems: unknown[] },
+    letters: { letter: LetterInput; tag: string }[],
+  ): { ids: (number | null)[]; counts: Record<string, number> } {
+    const s = this.insertStatements();
+    const run = this.db.transaction(() => {
+      const prior = this.db.prepare('SELECT counts, problems FROM migration_progress WHERE source = ?').get(source) as Row | undefined;
+      const counts = prior ? (JSON.parse(prior.counts as string) as Record<string, number>) : {};
+      const problems = prior ? (JSON.parse(prior.problems as string) as unknown[]) : [];
+      for (const [k, v] of Object.entries(step.counts)) counts[k] = (counts[k] ?? 0) + v;
+      for (const p of step.problems) if (problems.length < 2000) problems.push(p);
+      const patientCache = new Map<string, number>();
+      const ids = letters.map(({ letter, tag }) => {
+        const id = this.insertOne(letter, s, patientCache);
+        const k = id === null ? 'alreadyPresent' : tag;
+        counts[k] = (counts[k] ?? 0) + 1;
+        return id;
+      });
+      this.db
+        .prepare(
+          `INSERT INTO migration_progress (source, position, position_name, done, counts, problems, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source) DO UPDATE SET position = excluded.position,
+           position_name = excluded.position_name, done = excluded.done, counts = excluded.counts,
+           problems = excluded.problems, updated_at = excluded.updated_at`,
+        )
+        .run(source, step.position, step.positionName, step.done ? 1 : 0, JSON.stringify(counts), JSON.stringify(problems), Date.now());
+      return { ids, counts };
+    });
+    return run.immediate();
+  }
+
+  /** Forgets a source's progress (the user asked to import it again from the start; dedup still applies). */
+  migrationForget(source: string): number {
+    return this.db.prepare('DELETE FROM migration_progress WHERE source = ?').run(source).changes;
+  }
+}
+
+const KEY_INFO_COLUMNS = `k.id, k.owner, k.year, k.tag, k.index_max, k.crc, k.start_offset, k.kind, k.source, k.imported_at,
+  max(k.start_offset, coalesce((SELECT max(r.start + r.length) FROM pad_reservations r WHERE r.key_id = k.id), 0)) AS next_offset`;
+
+function toKeyInfo(r: Row): KeyInfo {
+  const indexMax = r.index_max as number;
+  const next = r.next_offset as number;
+  return {
+    id: r.id as number,
+    owner: r.owner as string,
+    year: r.year as number,
+    tag: r.tag as string,
+    indexMax,
+    crc: r.crc as number,
+    startOffset: r.start_offset as number,
+    kind: r.kind as KeyInfo['kind'],
+    source: r.source as string,
+    importedAt: r.imported_at as number,
+    nextOffset: next,
+    usedRatio: indexMax > 0 ? next / indexMax : 1,
+  };
+}
+
+function sessionAlive(session: string): boolean {
+  const [host, pid] = session.split(':');
+  // A session of another machine (profile on a shared folder) cannot be checked: keep its ranges.
+  if (host !== hostname()) return true;
+  const n = Number(pid);
+  if (!Number.isInteger(n) || n <= 0) return false;
+  try {
+    process.kill(n, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function contentHash(l: LetterInput): Buffer {
+  const h = createHash('sha256');
+  if (l.raw) h.update('raw\0').update(l.raw);
+  else {
+    h.update('payload\0');
+    if (l.payload) h.update(l.payload);
+    h.update('\0text\0').update(l.text ?? '').update('\0').update(l.subject ?? '').update('\0').update(String(l.receivedAt));
+  }
+  return h.digest();
+}
+
+const ABNORMAL_FLAGS = new Set(['H', 'HH', 'L', 'LL', 'A', 'AA', '+', '++', '-', '--', '>', '<', 'P']);
+
+function normalizeLab(x: LabInput, documentDate: string | undefined) {
+  const n = Number.parseFloat(x.value.replace(',', '.').replace(/^[<>]=?\s*/, ''));
+  const numericValue = Number.isFinite(n) ? n : null;
+  const flag = x.flag?.trim().toUpperCase() || null;
+  const out =
+    numericValue !== null &&
+    ((x.low !== undefined && numericValue < x.low) || (x.high !== undefined && numericValue > x.high));
+  return {
+    code: x.code,
+    label: x.label ?? '',
+    date: x.date ?? documentDate ?? null,
+    value: x.value,
+    numericValue,
+    unit: x.unit ?? null,
+    low: x.low ?? null,
+    high: x.high ?? null,
+    flag,
+    abnormal: (flag !== null && ABNORMAL_FLAGS.has(flag)) || out,
+  };
+}
+
+/**
+ * Every word of the user's query becomes a quoted prefix term; all must match. A single character is
+ * matched as a whole word: as a prefix it would match nearly every letter ("Dubois-C").
+ */
+export function ftsQuery(query: string): string | undefined {
+  const words = query.normalize('NFC').match(/[\p{L}\p{N}]+/gu);
+  if (!words || words.length === 0) return undefined;
+  return words.map((w) => ([...w].length > 1 ? `"${w}"*` : `"${w}"`)).join(' ');
+}
+
+function pageLimit(page: Page): number {
+  return Math.max(1, Math.min(500, Math.floor(page.limit ?? 50)));
+}
+
+function parseCursor(c: string): { at: number; id: number } {
+  const m = /^(-?\d+):(\d+)$/.exec(c);
+  if (!m) throw new PliError('invalid_request', 'Curseur de page invalide.');
+  return { at: Number(m[1]), id: Number(m[2]) };
+}
+
+function toBytes(v: unknown): Uint8Array | null {
+  if (v === null || v === undefined) return null;
+  const b = v as Buffer;
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+function toSummary(r: Row): LetterSummary {
+  const surname = r.patient_surname as string | null;
+  const first = r.patient_first_name as string | null;
+  return {
+    id: r.id as number,
+    folderId: r.folder_id as number,
+    kind: r.kind as string,
+    subject: r.subject as string,
+    sender: r.sender as string,
+    patientId: (r.patient_id as number | null) ?? null,
+    patientName: surname || first ? [surname, first].filter(Boolean).join(' ') : null,
+    documentDate: (r.document_date as string | null) ?? null,
+    receivedAt: r.received_at as number,
+    read: r.is_read === 1,
+    flagged: r.is_flagged === 1,
+    exported: r.is_exported === 1,
+    abnormal: r.has_abnormal === 1,
+    attachmentCount: r.attachment_count as number,
+    signatureStatus: (r.signature_status as string | null) ?? null,
+    reviewCode: (r.review_code as string | null) ?? null,
+  };
+}
+
+function toLab(r: Row): LabResult {
+  return {
+    id: r.id as number,
+    letterId: r.letter_id as number,
+    patientId: (r.patient_id as number | null) ?? null,
+    code: r.analyte_code as string,
+    label: r.analyte_label as string,
+    date: (r.date as string | null) ?? null,
+    value: r.value as string,
+    numericValue: (r.numeric_value as number | null) ?? null,
+    unit: (r.unit as string | null) ?? null,
+    low: (r.low as number | null) ?? null,
+    high: (r.high as number | null) ?? null,
+    flag: (r.flag as string | null) ?? null,
+    abnormal: r.abnormal === 1,
+  };
+}
+
+function toPatient(r: Row): Patient {
+  return {
+    id: r.id as number,
+    surname: r.surname as string,
+    firstName: r.first_name as string,
+    birthDate: (r.birth_date as string | null) ?? null,
+    nir: (r.nir as string | null) ?? null,
+    letterCount: r.n as number,
+  };
+}
+
+export { SYSTEM_FOLDERS };
+
+// ------ send pipeline
+
+export interface OutboxEntry {
+  recipient: string;
+  status: 'pending' | 'sending' | 'sent' | 'failed';
+  attempts: number;
+  /** Epoch ms of the next automatic attempt (pending only). */
+  nextAttemptAt: number | null;
+  /** The last error, in French, as shown to the user. */
+  lastError: string | null;
+  updatedAt: number;
+}
+
+export interface OutgoingLetter {
+  letterId: number;
+  subject: string;
+  messageId: string | null;
+  sender: string;
+  /** Recipients in copy (the others are in To). */
+  cc: string[];
+  sign: boolean;
+  maxBytes: number;
+  /** What gets (signed then) encrypted: the HPRIM Médecins document, UTF-8. */
+  payload: Uint8Array | null;
+  text: string;
+  /** The complete encrypted message once sealed (resubmitted as is). */
+  sealed: Uint8Array | null;
+  warnings: string[];
+  inOutbox: boolean;
+  recipients: OutboxEntry[];
+  attachments: { name: string; mime: string; bytes: Uint8Array }[];
+}

@@ -1,0 +1,134 @@
+import { Worker } from 'node:worker_threads';
+import { PliError } from '../../shared/errors';
+import { silentLogger, type Logger } from '../log/logger';
+import { MAILBOX_OPS, type MailboxApi, type RpcError, type RpcRequest, type WorkerInit, type WorkerMessage } from './protocol';
+
+export interface OpenMailboxOptions {
+  /** Path of mailbox.db. */
+  file: string;
+  /** The 256-bit database key from `unlock`; null only for the unencrypted benchmark baseline. */
+  key: Uint8Array | null;
+  /** Create the database when missing (profile creation and tests only). */
+  create?: boolean;
+  logger?: Logger;
+  /** Queries slower than this are logged (operation name and duration only). Default 40 ms. */
+  slowMs?: number;
+  /**
+   * The worker script. Default: worker.ts beside this file under tsx (tests, dev), or
+   * `store-worker.js` beside the bundle in builds (the build must emit src/host/store/worker.ts there).
+   */
+  workerUrl?: URL;
+}
+
+/** The async face of the mailbox: every call runs in the store worker. */
+export interface Mailbox extends MailboxApi {
+  /** Reservations of dead processes abandoned while opening. */
+  readonly abandonedAtOpen: number;
+  readonly schemaVersion: number;
+  close(): Promise<void>;
+}
+
+function startWorker(init: WorkerInit, url?: URL): Worker {
+  if (url) return new Worker(url, { workerData: init });
+  const here = import.meta.url;
+  if (typeof here === 'string' && here.endsWith('.ts')) {
+    // Source checkout: load the TypeScript worker through tsx (the main thread's loader is not inherited).
+    const src = new URL('./worker.ts', here).href;
+    return new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(src)}); });`, {
+      eval: true,
+      workerData: init,
+    });
+  }
+  if (typeof here !== 'string') throw new PliError('internal', 'Emplacement du worker de la messagerie inconnu (workerUrl).');
+  return new Worker(new URL('./store-worker.js', here), { workerData: init });
+}
+
+function toError(e: RpcError): PliError {
+  return new PliError(e.code, e.message_fr, e.details, e.internal ? { cause: new Error(e.internal) } : undefined);
+}
+
+export async function openMailbox(opts: OpenMailboxOptions): Promise<Mailbox> {
+  const log = opts.logger ?? silentLogger;
+  const init: WorkerInit = {
+    file: opts.file,
+    keyHex: opts.key === null ? null : Buffer.from(opts.key).toString('hex'),
+    create: opts.create ?? false,
+    slowMs: opts.slowMs ?? 40,
+  };
+  const worker = startWorker(init, opts.workerUrl);
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void; op: string }>();
+  let nextId = 1;
+  let closed = false;
+
+  const ready = new Promise<{ abandoned: number; schemaVersion: number }>((resolve, reject) => {
+    worker.on('message', (m: WorkerMessage) => {
+      switch (m.type) {
+        case 'ready':
+          resolve({ abandoned: m.abandoned, schemaVersion: m.schemaVersion });
+          return;
+        case 'fatal':
+          reject(toError(m.error));
+          return;
+        case 'slow':
+          log.warn('slow mailbox query', { op: m.op, ms: Math.round(m.ms) });
+          return;
+        case 'reply': {
+          const p = pending.get(m.id);
+          if (!p) return;
+          pending.delete(m.id);
+          if (m.ok) p.resolve(m.result);
+          else {
+            if (m.error.code === 'internal') log.error('mailbox query failed', { op: p.op, error: m.error.internal });
+            p.reject(toError(m.error));
+          }
+        }
+      }
+    });
+    const fail = (e: unknown) => {
+      const err = new PliError('mailbox_closed', 'La messagerie s’est fermée de façon inattendue. Relancez Pli.', undefined, { cause: e });
+      reject(err);
+      for (const p of pending.values()) p.reject(err);
+      pending.clear();
+    };
+    worker.on('error', (e) => {
+      log.error('mailbox worker crashed', { error: e });
+      fail(e);
+    });
+    worker.on('exit', (code) => {
+      closed = true;
+      if (pending.size > 0) fail(new Error(`worker exit ${code}`));
+    });
+  });
+
+  const call = (op: RpcRequest['op'], args: unknown[]): Promise<unknown> => {
+    if (closed) return Promise.reject(new PliError('mailbox_closed', 'La messagerie est fermée.'));
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject, op });
+      worker.postMessage({ id, op, args } satisfies RpcRequest);
+    });
+  };
+
+  let info: { abandoned: number; schemaVersion: number };
+  try {
+    info = await ready;
+  } catch (e) {
+    await worker.terminate();
+    throw e;
+  }
+  if (info.abandoned > 0) log.info('abandoned stale pad reservations', { count: info.abandoned });
+
+  const api = Object.fromEntries(MAILBOX_OPS.map((op) => [op, (...args: unknown[]) => call(op, args)])) as unknown as MailboxApi;
+  const exited = new Promise<void>((r) => worker.once('exit', () => r()));
+  return {
+    ...api,
+    abandonedAtOpen: info.abandoned,
+    schemaVersion: info.schemaVersion,
+    async close() {
+      if (closed) return;
+      await call('close', []);
+      closed = true;
+      await exited;
+    },
+  };
+}

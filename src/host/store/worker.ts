@@ -1,0 +1,55 @@
+// The store worker: the one connection (and single writer) of this process to the mailbox database.
+import { parentPort, workerData } from 'node:worker_threads';
+import { isPliError } from '../../shared/errors';
+import { openDatabase } from './db';
+import { MailboxStore } from './mailbox-store';
+import { MAILBOX_OPS, type RpcError, type RpcRequest, type WorkerInit, type WorkerMessage } from './protocol';
+
+const port = parentPort;
+if (!port) throw new Error('store worker started outside a worker thread');
+const init = workerData as WorkerInit;
+const ops = new Set<string>(MAILBOX_OPS);
+const post = (m: WorkerMessage) => port.postMessage(m);
+
+function toRpcError(e: unknown): RpcError {
+  if (isPliError(e)) return e.details ? { code: e.code, message_fr: e.message_fr, details: e.details } : { code: e.code, message_fr: e.message_fr };
+  return {
+    code: 'internal',
+    message_fr: 'Erreur interne de la messagerie. Le journal de Pli contient les détails techniques.',
+    // SQLite messages name tables and columns, never row values.
+    internal: e instanceof Error ? `${e.name} ${(e as { code?: string }).code ?? ''}: ${e.message}` : 'unknown',
+  };
+}
+
+let store: MailboxStore | undefined;
+try {
+  const key = init.keyHex === null ? null : Buffer.from(init.keyHex, 'hex');
+  store = new MailboxStore(openDatabase(init.file, key, { create: init.create }));
+  const abandoned = store.abandonStaleReservations();
+  post({ type: 'ready', abandoned, schemaVersion: store.schemaVersion() });
+} catch (e) {
+  post({ type: 'fatal', error: toRpcError(e) });
+  port.close();
+}
+
+port.on('message', (req: RpcRequest) => {
+  const t0 = performance.now();
+  try {
+    if (!store) throw new Error('store closed');
+    if (req.op === 'close') {
+      store.close();
+      store = undefined;
+      post({ type: 'reply', id: req.id, ok: true, result: undefined, ms: performance.now() - t0 });
+      port.close();
+      return;
+    }
+    if (!ops.has(req.op)) throw new Error('unknown op');
+    const fn = (store as unknown as Record<string, (...a: unknown[]) => unknown>)[req.op]!;
+    const result = fn.apply(store, req.args);
+    const ms = performance.now() - t0;
+    if (ms > init.slowMs) post({ type: 'slow', op: req.op, ms });
+    post({ type: 'reply', id: req.id, ok: true, result, ms });
+  } catch (e) {
+    post({ type: 'reply', id: req.id, ok: false, error: toRpcError(e), ms: performance.now() - t0 });
+  }
+});
