@@ -62,7 +62,13 @@ if (!app.requestSingleInstanceLock()) {
       cb({ cancel: !ok });
     });
 
-    host = createHost({ profileDir: app.getPath('userData'), version: app.getVersion(), shell: 'electron' });
+    host = createHost({
+      profileDir: app.getPath('userData'),
+      version: app.getVersion(),
+      shell: 'electron',
+      // Packaged: electron-builder's extraResources; from a checkout: the repository's resources/.
+      resourcesDir: app.isPackaged ? process.resourcesPath : join(__dirname, '..', '..', 'resources'),
+    });
     ipcMain.handle('pli:invoke', (event, command: unknown, payload: unknown) => {
       // Accept calls only from our own page, never from a frame or page that got loaded somehow.
       const from = event.senderFrame?.url ?? '';

@@ -1,5 +1,7 @@
 import type { AppInfo, EventName, EventPayload, ProfileStatus } from '../shared/contract';
 import type { LogSink, Logger } from './log/logger';
+import type { CardAccess } from './card-access';
+import type { SessionSlot } from './session';
 import type { SettingsFile } from './settings/settings-file';
 
 /**
@@ -10,9 +12,15 @@ export interface HostContext {
   readonly profileDir: string;
   readonly version: string;
   readonly shell: AppInfo['shell'];
+  /** Shipped read-only files: practice profiles, IGC-Santé roots. */
+  readonly resourcesDir: string;
   readonly logSink: LogSink;
   readonly log: Logger;
   readonly settings: SettingsFile;
+  /** The unlocked mailbox and its services, when the profile is open. */
+  readonly sessions: SessionSlot;
+  /** The CPS card (loaded on first use). */
+  readonly card: CardAccess;
   profileStatus(): ProfileStatus;
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
 }

@@ -8,7 +8,7 @@ let dir: string;
 let host: Host;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'pli-host-'));
-  host = new Host({ profileDir: dir, version: '1.2.3', shell: 'test' });
+  host = new Host({ profileDir: dir, version: '1.2.3', shell: 'test', resourcesDir: 'resources' });
 });
 afterEach(async () => {
   await host.close();
@@ -36,7 +36,7 @@ describe('Host', () => {
     const r = await host.invoke('settings.update', { patch: { lockAfterMinutes: 5 } });
     expect(r).toMatchObject({ ok: true, result: { lockAfterMinutes: 5, language: 'fr' } });
     expect(seen).toEqual([['settings.changed', expect.objectContaining({ lockAfterMinutes: 5 })]]);
-    const again = new Host({ profileDir: dir, version: '1.2.3', shell: 'test' });
+    const again = new Host({ profileDir: dir, version: '1.2.3', shell: 'test', resourcesDir: 'resources' });
     expect(await again.invoke('settings.get', {})).toMatchObject({ ok: true, result: { lockAfterMinutes: 5 } });
   });
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   commandNames,
@@ -15,6 +15,14 @@ import type { InvokeResult } from '../shared/wire';
 import { LogSink, type Logger } from './log/logger';
 import { SettingsFile } from './settings/settings-file';
 import { appHandlers } from './commands/app';
+import { cardHandlers } from './commands/card';
+import { letterHandlers } from './commands/letters';
+import { practiceHandlers } from './commands/practice';
+import { uiHandlers } from './commands/ui';
+import { CardAccess } from './card-access';
+import { profileHandlers } from './commands/profile';
+import { SessionSlot } from './session';
+import { profileExists } from './profile/profile';
 import type { HandlerGroup, Handlers } from './commands/types';
 import type { HostContext } from './context';
 
@@ -23,6 +31,8 @@ export interface HostOptions {
   profileDir: string;
   version: string;
   shell: AppInfo['shell'];
+  /** Shipped read-only files (resources/ in a checkout, the app's resources folder when packaged). */
+  resourcesDir: string;
   /** Echo log lines to stderr as well (development and tests). */
   logEcho?: boolean;
 }
@@ -40,6 +50,9 @@ export class Host implements HostContext {
   readonly profileDir: string;
   readonly version: string;
   readonly shell: AppInfo['shell'];
+  readonly resourcesDir: string;
+  readonly sessions = new SessionSlot();
+  readonly card: CardAccess;
   private readonly listeners = new Set<EventListener>();
   private readonly handlers: Handlers;
 
@@ -51,13 +64,24 @@ export class Host implements HostContext {
     this.profileDir = opts.profileDir;
     this.version = opts.version;
     this.shell = opts.shell;
-    this.handlers = assemble([appHandlers(this)]);
+    this.resourcesDir = opts.resourcesDir;
+    this.card = new CardAccess(
+      {
+        modulePath: () => this.settings.get().cardModulePath,
+        idleMinutes: () => this.settings.get().cardIdleMinutes,
+        log: this.logSink.logger('card'),
+      },
+      () =>
+        void Promise.resolve(this.handlers['card.status']({})).then((s) => this.emit('card.changed', s), () => undefined),
+    );
+    this.handlers = assemble([appHandlers(this), profileHandlers(this), letterHandlers(this), cardHandlers(this), practiceHandlers(this), uiHandlers(this)]);
     this.log.info('host started', { version: opts.version, shell: opts.shell });
   }
 
   profileStatus(): ProfileStatus {
+    if (this.sessions.isOpen) return 'open';
     // The mailbox header is written when the password is first set; until then the profile is new.
-    return existsSync(join(this.opts.profileDir, 'mailbox.header.json')) ? 'locked' : 'new';
+    return profileExists(this.profileDir) ? 'locked' : 'new';
   }
 
   /** Entry point for every message from a shell: untrusted input, validated here. */
@@ -108,6 +132,8 @@ export class Host implements HostContext {
   }
 
   async close(): Promise<void> {
+    await this.sessions.clear();
+    this.card.close();
     this.listeners.clear();
     this.log.info('host stopped');
   }

@@ -8,11 +8,13 @@ import {
   Folder,
   KeyImportReport,
   KeyInfo,
+  KeyMediumCandidate,
   LabSeries,
   LetterDetail,
   LetterSummary,
   Page,
   PatientSummary,
+  PracticeProfileView,
   SearchFilters,
 } from './domain';
 import { Settings, SettingsPatch } from './settings';
@@ -76,6 +78,10 @@ export const commands = {
   'letters.move': { request: z.object({ ids: z.array(Id).min(1).max(1000), folderId: Id }).strict(), response: Ok },
   'letters.retry': { request: z.object({ id: Id }).strict(), response: LetterSummary },
   'letters.export': { request: z.object({ id: Id }).strict(), response: Ok },
+  'letters.attachment': {
+    request: z.object({ letterId: Id, attachmentId: Id }).strict(),
+    response: z.object({ name: z.string(), mediaType: z.string(), base64: z.string() }),
+  },
   'trash.empty': { request: Empty, response: z.object({ removed: z.number().int() }) },
   'patients.search': {
     request: z.object({ query: z.string().max(200), limit: Limit }).strict(),
@@ -86,6 +92,9 @@ export const commands = {
   'compose.saveDraft': { request: z.object({ draft: Draft }).strict(), response: z.object({ letterId: z.string() }) },
   'keys.list': { request: Empty, response: z.object({ keys: z.array(KeyInfo) }) },
   'keys.importMedium': { request: z.object({ path: z.string().min(1).max(4096) }).strict(), response: KeyImportReport },
+  'keys.detectMedia': { request: Empty, response: z.object({ candidates: z.array(KeyMediumCandidate) }) },
+  'practice.list': { request: Empty, response: z.object({ profiles: z.array(PracticeProfileView) }) },
+  'practice.save': { request: z.object({ profile: PracticeProfileView }).strict(), response: PracticeProfileView },
   'accounts.list': { request: Empty, response: z.object({ accounts: z.array(Account) }) },
   'accounts.save': {
     request: z.object({ account: Account.omit({ hasPassword: true }).extend({ id: Id.optional() }), password: Password.optional() }).strict(),
@@ -95,6 +104,9 @@ export const commands = {
   'mail.sync': { request: Empty, response: z.object({ received: z.number().int(), sent: z.number().int() }) },
   'card.status': { request: Empty, response: CardStatus },
   'card.login': { request: z.object({ pin: z.string().min(4).max(16) }).strict(), response: CardStatus },
+  // The renderer reports when the inbox became usable and when search results were shown; the host
+  // turns them into the timing events tests and benchmarks wait on.
+  'ui.mark': { request: z.object({ name: z.enum(['inbox_interactive', 'search_shown']), ms: z.number().nonnegative().max(3_600_000) }).strict(), response: Ok },
 } as const satisfies { [C in CommandName]: { request: z.ZodType; response: z.ZodType } };
 
 export const events = {
@@ -105,6 +117,7 @@ export const events = {
   'keys.changed': z.object({ warnings: z.array(z.string()) }),
   'card.changed': CardStatus,
   'notice': z.object({ level: z.enum(['info', 'warning', 'error']), message_fr: z.string() }),
+  'timing': z.object({ name: z.enum(['ui.inbox_interactive_ms', 'ui.search_ms']), ms: z.number() }),
 } as const satisfies { [E in EventName]: z.ZodType };
 
 // Every listed name has a schema (checked above) and every schema a listed name (checked here).

@@ -201,3 +201,29 @@ export const CardStatus = z.object({
   triesLeft: z.number().int().optional(),
 });
 export type CardStatus = z.infer<typeof CardStatus>;
+
+export const KeyMediumCandidate = z.object({
+  path: z.string(),
+  /** "Clé USB", "Dossier C:\\apicrypt"… */
+  label: z.string(),
+  keyFiles: z.number().int().nonnegative(),
+});
+export type KeyMediumCandidate = z.infer<typeof KeyMediumCandidate>;
+
+/** A practice software's drop folder and how files are written for it (spec hprim.md §4). */
+export const PracticeProfileView = z.object({
+  id: z.string().min(1).max(64),
+  name: z.string().min(1).max(100),
+  folder: z.string().max(4096),
+  fileNamePattern: z.string().min(1).max(200),
+  extension: z.string().max(10),
+  charset: z.enum(['windows-1252', 'iso-8859-1', 'utf-8']),
+  lineEnd: z.enum(['crlf', 'lf', 'cr']),
+  line13: z.enum(['empty', 'space', 'none']),
+  line1: z.enum(['patient_code', 'result_title']),
+  okFile: z.boolean(),
+  enabled: z.boolean(),
+  /** Outgoing letters dropped here by the practice software are picked up and sent. */
+  outgoingFolder: z.string().max(4096).optional(),
+});
+export type PracticeProfileView = z.infer<typeof PracticeProfileView>;

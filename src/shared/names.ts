@@ -21,6 +21,7 @@ export const commandNames = Object.freeze([
   'letters.move',
   'letters.retry',
   'letters.export',
+  'letters.attachment',
   'trash.empty',
   'patients.search',
   'patients.labSeries',
@@ -28,12 +29,16 @@ export const commandNames = Object.freeze([
   'compose.saveDraft',
   'keys.list',
   'keys.importMedium',
+  'keys.detectMedia',
+  'practice.list',
+  'practice.save',
   'accounts.list',
   'accounts.save',
   'accounts.test',
   'mail.sync',
   'card.status',
   'card.login',
+  'ui.mark',
 ] as const);
 
 export const eventNames = Object.freeze([
@@ -44,6 +49,7 @@ export const eventNames = Object.freeze([
   'keys.changed',
   'card.changed',
   'notice',
+  'timing',
 ] as const);
 
 export type CommandName = (typeof commandNames)[number];

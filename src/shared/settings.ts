@@ -7,6 +7,10 @@ export const Settings = z.object({
   lockAfterMinutes: z.number().int().min(0).max(24 * 60).default(15),
   /** Show letter text in a monospace font (HPRIM reports are often laid out in columns). */
   monospaceLetters: z.boolean().default(true),
+  /** The CPS card's PKCS#11 module when it is not in its usual place (Cryptolib CPS installed elsewhere). */
+  cardModulePath: z.string().max(4096).optional(),
+  /** Minutes without signing after which the card session is closed (0 = until the card is removed). */
+  cardIdleMinutes: z.number().int().min(0).max(24 * 60).default(15),
 });
 export type Settings = z.infer<typeof Settings>;
 

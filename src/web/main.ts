@@ -16,7 +16,12 @@ const { values } = parseArgs({
   },
 });
 const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
-const host = createHost({ profileDir: resolve(values.profile ?? defaultProfileDir()), version, shell: 'web' });
+const host = createHost({
+  profileDir: resolve(values.profile ?? defaultProfileDir()),
+  version,
+  shell: 'web',
+  resourcesDir: join(root, 'resources'),
+});
 const shell = await startWebShell({
   host,
   rendererDir: resolve(values.renderer ?? join(root, 'dist', 'renderer')),

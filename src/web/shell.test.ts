@@ -18,7 +18,7 @@ beforeAll(async () => {
   const renderer = join(dir, 'renderer');
   mkdirSync(renderer);
   writeFileSync(join(renderer, 'index.html'), '<!doctype html><title>Pli</title>');
-  host = createHost({ profileDir: join(dir, 'profile'), version: '9.9.9', shell: 'web' });
+  host = createHost({ profileDir: join(dir, 'profile'), version: '9.9.9', shell: 'web', resourcesDir: 'resources' });
   shell = await startWebShell({ host, rendererDir: renderer });
   base = `http://127.0.0.1:${shell.port}`;
 });
