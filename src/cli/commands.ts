@@ -42,6 +42,18 @@ export const commands: CommandEntry[] = [
     usage: 'pli keys list -k dossier',
     load: () => import('./commands/keys-list'),
   },
+  {
+    name: 'backup',
+    summary: 'sauvegarde chiffrée de toute la messagerie dans un fichier',
+    usage: 'pli backup -o sauvegarde.pli [--profile dossier]   (mot de passe : demandé, ou PLI_PASSWORD)',
+    load: () => import('./commands/backup'),
+  },
+  {
+    name: 'restore',
+    summary: 'restaure une sauvegarde dans un profil vide',
+    usage: 'pli restore -s sauvegarde.pli [--profile dossier]',
+    load: () => import('./commands/restore'),
+  },
 ];
 
 /** The longest command name that starts argv, and the remaining arguments. */
