@@ -16,6 +16,7 @@ import { LogSink, type Logger } from './log/logger';
 import { SettingsFile } from './settings/settings-file';
 import { appHandlers } from './commands/app';
 import { cardHandlers } from './commands/card';
+import { keyHandlers } from './commands/keys';
 import { letterHandlers } from './commands/letters';
 import { practiceHandlers } from './commands/practice';
 import { uiHandlers } from './commands/ui';
@@ -74,7 +75,7 @@ export class Host implements HostContext {
       () =>
         void Promise.resolve(this.handlers['card.status']({})).then((s) => this.emit('card.changed', s), () => undefined),
     );
-    this.handlers = assemble([appHandlers(this), profileHandlers(this), letterHandlers(this), cardHandlers(this), practiceHandlers(this), uiHandlers(this)]);
+    this.handlers = assemble([appHandlers(this), profileHandlers(this), letterHandlers(this), cardHandlers(this), keyHandlers(this), practiceHandlers(this), uiHandlers(this)]);
     this.log.info('host started', { version: opts.version, shell: opts.shell });
   }
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { PliError } from '../shared/errors';
 import type { Logger } from './log/logger';
+import { KeyService } from './keys';
 import { DB_FILE } from './profile/header';
 import { openMailbox, type Mailbox } from './store/mailbox';
 
@@ -9,10 +10,15 @@ import { openMailbox, type Mailbox } from './store/mailbox';
  * creation) and closed by lock; nothing in it outlives the lock.
  */
 export class Session {
+  /** Key store and pad ledger: one per session, so that letter counters stay consistent. */
+  readonly keys: KeyService;
+
   private constructor(
     readonly mailbox: Mailbox,
     readonly log: Logger,
-  ) {}
+  ) {
+    this.keys = new KeyService(mailbox, { logger: log.child('keys') });
+  }
 
   static async open(profileDir: string, dbKey: Buffer, log: Logger): Promise<Session> {
     try {
