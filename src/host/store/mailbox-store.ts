@@ -967,14 +967,14 @@ export class MailboxStore {
 
   /**
    * One batch of a legacy import in ONE transaction: the letters (a content hash already present is
-   * skipped and counted 'alreadyPresent', else counted under its tag) and the source's new position,
+   * skipped and counted 'alreadyPresent', else counted under its tag, its problem listed) and the source's new position,
    * with `counts` added and `problems` appended (at most 2,000 kept), so that a restart never redoes
    * a committed batch nor loses one.
    */
   migrationCommit(
     source: string,
     step: { position: number; positionName: string; done: boolean; counts: Record<string, number>; problems: unknown[] },
-    letters: { letter: LetterInput; tag: string }[],
+    letters: { letter: LetterInput; tag: string; problem?: unknown }[],
   ): { ids: (number | null)[]; counts: Record<string, number> } {
     const s = this.insertStatements();
     const run = this.db.transaction(() => {
@@ -984,10 +984,12 @@ export class MailboxStore {
       for (const [k, v] of Object.entries(step.counts)) counts[k] = (counts[k] ?? 0) + v;
       for (const p of step.problems) if (problems.length < 2000) problems.push(p);
       const patientCache = new Map<string, number>();
-      const ids = letters.map(({ letter, tag }) => {
+      const ids = letters.map(({ letter, tag, problem }) => {
         const id = this.insertOne(letter, s, patientCache);
         const k = id === null ? 'alreadyPresent' : tag;
         counts[k] = (counts[k] ?? 0) + 1;
+        // A letter's problem (why it is "À vérifier") is worth listing only when it was added now.
+        if (id !== null && problem !== undefined && problems.length < 2000) problems.push(problem);
         return id;
       });
       this.db
@@ -1006,6 +1008,59 @@ export class MailboxStore {
   /** Forgets a source's progress (the user asked to import it again from the start; dedup still applies). */
   migrationForget(source: string): number {
     return this.db.prepare('DELETE FROM migration_progress WHERE source = ?').run(source).changes;
+  }
+
+  // ------ drop-folder export (the exporter's durable journal: src/host/practice ExportJournal)
+
+  /** New pending exports with their content, all or nothing; an entry already known is left as it is. */
+  exportAddPending(jobs: { entry: DropExportEntry; content: Uint8Array }[]): void {
+    const ins = this.db.prepare(
+      `INSERT OR IGNORE INTO drop_exports (letter_id, doc_index, profile, state, entry, content, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const now = Date.now();
+    this.db
+      .transaction(() => {
+        for (const j of jobs) ins.run(Number(j.entry.letterId), j.entry.docIndex, j.entry.profileId, j.entry.state, JSON.stringify(j.entry), j.content, now);
+      })
+      .immediate();
+  }
+
+  /** New states of entries; the content is dropped once an export is done. */
+  exportRecord(entries: DropExportEntry[]): void {
+    const up = this.db.prepare(
+      `UPDATE drop_exports SET state = ?, entry = ?, content = CASE WHEN ? = 'done' THEN NULL ELSE content END, updated_at = ?
+       WHERE letter_id = ? AND doc_index = ? AND profile = ?`,
+    );
+    const now = Date.now();
+    this.db
+      .transaction(() => {
+        for (const e of entries) up.run(e.state, JSON.stringify(e), e.state, now, Number(e.letterId), e.docIndex, e.profileId);
+      })
+      .immediate();
+  }
+
+  exportUnfinished(profileId: string): DropExportEntry[] {
+    const rows = this.db
+      .prepare(`SELECT entry FROM drop_exports WHERE profile = ? AND state <> 'done' ORDER BY id`)
+      .all(profileId) as Row[];
+    return rows.map((r) => JSON.parse(r.entry as string) as DropExportEntry);
+  }
+
+  exportContent(letterId: string, docIndex: number, profileId: string): Uint8Array | undefined {
+    const r = this.db
+      .prepare('SELECT content FROM drop_exports WHERE letter_id = ? AND doc_index = ? AND profile = ?')
+      .get(Number(letterId), docIndex, profileId) as Row | undefined;
+    return (r?.content as Uint8Array | null | undefined) ?? undefined;
+  }
+
+  exportEntriesFor(letterId: string, profileId?: string): DropExportEntry[] {
+    const rows = (
+      profileId === undefined
+        ? this.db.prepare('SELECT entry FROM drop_exports WHERE letter_id = ? ORDER BY id').all(Number(letterId))
+        : this.db.prepare('SELECT entry FROM drop_exports WHERE letter_id = ? AND profile = ? ORDER BY id').all(Number(letterId), profileId)
+    ) as Row[];
+    return rows.map((r) => JSON.parse(r.entry as string) as DropExportEntry);
   }
 }
 
@@ -1158,6 +1213,15 @@ function toPatient(r: Row): Patient {
 }
 
 export { SYSTEM_FOLDERS };
+
+/** A drop-folder export entry as the exporter journals it (kept opaque here, as JSON). */
+export interface DropExportEntry {
+  letterId: string;
+  docIndex: number;
+  profileId: string;
+  state: 'pending' | 'staged' | 'done' | 'failed';
+  [k: string]: unknown;
+}
 
 // ------ send pipeline
 

@@ -50,6 +50,11 @@ export const MAILBOX_OPS = [
   'migrationProgress',
   'migrationCommit',
   'migrationForget',
+  'exportAddPending',
+  'exportRecord',
+  'exportUnfinished',
+  'exportContent',
+  'exportEntriesFor',
 ] as const satisfies readonly (keyof MailboxStore)[];
 
 export type MailboxOp = (typeof MAILBOX_OPS)[number];

@@ -295,6 +295,29 @@ CREATE TABLE migration_progress (
 `);
     },
   },
+  {
+    // The drop-folder exporter's journal: one row per document and practice profile, with the bytes to
+    // write kept (encrypted like everything here) until the file is in the folder. Replaces the unused
+    // export_log of version 1.
+    version: 5,
+    up: (db) => {
+      db.exec(`
+DROP TABLE IF EXISTS export_log;
+CREATE TABLE drop_exports (
+  id INTEGER PRIMARY KEY,
+  letter_id INTEGER NOT NULL REFERENCES letters(id) ON DELETE CASCADE,
+  doc_index INTEGER NOT NULL,
+  profile TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'staged', 'done', 'failed')),
+  entry TEXT NOT NULL,
+  content BLOB,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (letter_id, doc_index, profile)
+);
+CREATE INDEX drop_exports_unfinished ON drop_exports (profile, state);
+`);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
