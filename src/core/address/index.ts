@@ -1,0 +1,13 @@
+export {
+  type Address,
+  type AddressCheck,
+  type AddressKind,
+  addressKey,
+  checkAddress,
+  classifyAddress,
+  isValidAddress,
+  normalizeAddress,
+  parseAddress,
+  splitAddressList,
+  trailerRecipient,
+} from './address';

@@ -1,0 +1,4 @@
+export { ldapError, LdapDirectorySource, type LdapSourceConfig } from './ldap-source';
+export { InMemoryDirectoryStore } from './memory-store';
+export { DirectoryService, type CsvImportSummary, type LetterMove, type OnlineSearchResult } from './service';
+export type { DirectorySourceInfo, DirectoryStore } from './store';
