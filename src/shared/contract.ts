@@ -2,6 +2,10 @@ import { z } from 'zod';
 import { commandNames, eventNames, type CommandName, type EventName } from './names';
 import {
   Account,
+  BlockReason,
+  BlockedSenderView,
+  DirectoryEntryView,
+  LdapSettings,
   CardStatus,
   ConnectionStep,
   Draft,
@@ -104,6 +108,23 @@ export const commands = {
   'mail.sync': { request: Empty, response: z.object({ received: z.number().int(), sent: z.number().int() }) },
   'card.status': { request: Empty, response: CardStatus },
   'card.login': { request: z.object({ pin: z.string().min(4).max(16) }).strict(), response: CardStatus },
+  'directory.search': {
+    request: z.object({ query: z.string().max(200), limit: z.number().int().min(1).max(100).default(20) }).strict(),
+    response: z.object({ entries: z.array(DirectoryEntryView) }),
+  },
+  'directory.importCsv': {
+    request: z.object({ path: z.string().min(1).max(4096) }).strict(),
+    response: z.object({ imported: z.number().int(), replaced: z.number().int(), skipped: z.number().int(), warnings: z.array(z.string()) }),
+  },
+  'directory.exportCsv': { request: z.object({ path: z.string().min(1).max(4096) }).strict(), response: z.object({ count: z.number().int() }) },
+  'directory.ldapSave': { request: z.object({ settings: LdapSettings, password: Password.optional() }).strict(), response: Ok },
+  'directory.ldapRefresh': { request: Empty, response: z.object({ entries: z.number().int() }) },
+  'directory.block': {
+    request: z.object({ address: z.string().min(3).max(320), reason: BlockReason, note: z.string().max(500).optional(), notify: z.boolean().default(false) }).strict(),
+    response: z.object({ moved: z.number().int() }),
+  },
+  'directory.unblock': { request: z.object({ address: z.string().min(3).max(320) }).strict(), response: z.object({ moved: z.number().int() }) },
+  'directory.blocked': { request: Empty, response: z.object({ senders: z.array(BlockedSenderView) }) },
   // The renderer reports when the inbox became usable and when search results were shown; the host
   // turns them into the timing events tests and benchmarks wait on.
   'ui.mark': { request: z.object({ name: z.enum(['inbox_interactive', 'search_shown']), ms: z.number().nonnegative().max(3_600_000) }).strict(), response: Ok },

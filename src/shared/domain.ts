@@ -6,7 +6,7 @@ import { z } from 'zod';
  * a PIN or a pad byte.
  */
 
-export const FolderKind = z.enum(['reception', 'outbox', 'sent', 'drafts', 'review', 'archive', 'trash', 'user', 'doctor']);
+export const FolderKind = z.enum(['reception', 'outbox', 'sent', 'drafts', 'review', 'archive', 'trash', 'blocked', 'user', 'doctor']);
 export type FolderKind = z.infer<typeof FolderKind>;
 
 export const Folder = z.object({
@@ -227,3 +227,42 @@ export const PracticeProfileView = z.object({
   outgoingFolder: z.string().max(4096).optional(),
 });
 export type PracticeProfileView = z.infer<typeof PracticeProfileView>;
+
+/** A correspondent or directory entry, merged across sources (files, LDAP, own correspondents). */
+export const DirectoryEntryView = z.object({
+  displayName: z.string(),
+  surname: z.string().optional(),
+  givenName: z.string().optional(),
+  profession: z.string().optional(),
+  specialty: z.string().optional(),
+  city: z.string().optional(),
+  postalCode: z.string().optional(),
+  phone: z.string().optional(),
+  /** Addresses by network, most specific first: APICRYPT, MSSanté. */
+  addresses: z.array(z.string()),
+  rpps: z.string().optional(),
+  sources: z.array(z.enum(['file', 'ldap', 'correspondents'])),
+  proxy: z.boolean().optional(),
+  blocked: z.boolean(),
+});
+export type DirectoryEntryView = z.infer<typeof DirectoryEntryView>;
+
+export const BlockReason = z.enum(['format', 'unwanted', 'other']);
+export const BlockedSenderView = z.object({
+  address: z.string(),
+  reason: BlockReason,
+  note: z.string().optional(),
+  notify: z.boolean(),
+  since: z.string(),
+});
+export type BlockedSenderView = z.infer<typeof BlockedSenderView>;
+
+export const LdapSettings = z.object({
+  url: z.string().max(500),
+  baseDn: z.string().max(500),
+  bindDn: z.string().max(500).optional(),
+  /** CA certificate (PEM) for a server whose certificate is not from a public authority. */
+  caPem: z.string().max(20_000).optional(),
+  startTls: z.boolean().default(false),
+});
+export type LdapSettings = z.infer<typeof LdapSettings>;

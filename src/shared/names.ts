@@ -38,6 +38,14 @@ export const commandNames = Object.freeze([
   'mail.sync',
   'card.status',
   'card.login',
+  'directory.search',
+  'directory.importCsv',
+  'directory.exportCsv',
+  'directory.ldapSave',
+  'directory.ldapRefresh',
+  'directory.block',
+  'directory.unblock',
+  'directory.blocked',
   'ui.mark',
 ] as const);
 

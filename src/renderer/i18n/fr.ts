@@ -87,6 +87,7 @@ export const fr = {
   'folder.review': 'À vérifier',
   'folder.archive': 'Archives',
   'folder.trash': 'Corbeille',
+  'folder.blocked': 'Bloqués',
   'folder.user': 'Dossier',
   'folder.doctor': 'Correspondant',
   'trash.empty': 'Vider la corbeille',

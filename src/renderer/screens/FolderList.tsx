@@ -1,9 +1,9 @@
 import type { Folder, FolderKind } from '../../shared/domain';
 import { t, tn } from '../i18n';
 
-const ORDER: FolderKind[] = ['reception', 'outbox', 'sent', 'drafts', 'review', 'archive', 'trash', 'doctor', 'user'];
+const ORDER: FolderKind[] = ['reception', 'outbox', 'sent', 'drafts', 'review', 'archive', 'trash', 'blocked', 'doctor', 'user'];
 // Symbols every system font has (no emoji: Linux desktops often lack an emoji font).
-const ICON: Record<FolderKind, string> = { reception: '↓', outbox: '↑', sent: '✓', drafts: '✎', review: '⚠', archive: '▤', trash: '✗', user: '▸', doctor: '⚕' };
+const ICON: Record<FolderKind, string> = { reception: '↓', outbox: '↑', sent: '✓', drafts: '✎', review: '⚠', archive: '▤', trash: '✗', blocked: '⊘', user: '▸', doctor: '⚕' };
 
 export function folderName(f: Folder): string {
   return f.kind === 'user' || f.kind === 'doctor' ? f.name : t(`folder.${f.kind}`);
