@@ -1,0 +1,202 @@
+/**
+ * Receive benchmark (issue 7 item 5): Dovecot holds N APICRYPT letters (5,000; 300 with --quick) of 2 to
+ * 200 KB, delivered over LMTP into paul.MARTIN's box (read by POP3) and cabinet.LESTILLEULS's box (read
+ * by IMAP). Measured, in letters per second:
+ * - `transport.pop3_raw_s`, `transport.imap_raw_s`: fetch only, with the same clients (Pop3Client RETR in
+ *   message order; ImapClient FETCH of the sources in batches of 25, like the pipeline);
+ * - `transport.pop3_letters_s`, `transport.imap_letters_s`: one ReceivePipeline run into a fresh profile:
+ *   fetch -> classify -> decrypt -> parse HPRIM -> store (one transaction per batch, with the fetched-
+ *   messages record) -> mark seen (IMAP) -> letter ids returned for the export queue;
+ * - `transport.pop3_ratio`, `transport.imap_ratio`: pipeline / raw (goal >= 0.5).
+ *
+ * ALWAYS starts its own test servers (tests/env), never the ones of PLI_TEST_ENV: thousands of letters
+ * would flood the boxes the integration tests read. The fixture pads (256 KiB) are too small for the
+ * largest letters, so synthetic 1 MiB keys are written in the temp dir; the bench seals each letter as
+ * the trusted server would, at a random offset (bench letters may share pad bytes; Pli never does when
+ * it sends).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomInt } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import {
+  armorLetter,
+  encodeLetterPayload,
+  keyFileName,
+  letterComments,
+  sealedLengths,
+  sealLetter,
+  writeKeyFile,
+  type PadUse,
+} from '../src/core/apicrypt';
+import { KeyService } from '../src/host/keys';
+import { ReceiveKeys, ReceivePipeline, type ReceiveAccount } from '../src/host/mail/receive';
+import { createProfile, DB_FILE } from '../src/host/profile';
+import { openMailbox, type Mailbox } from '../src/host/store';
+import { ImapClient } from '../src/host/transport/imap-client';
+import { Pop3Client } from '../src/host/transport/pop3-client';
+import { TlsTrust } from '../src/host/transport/tls-trust';
+import type { TestEnv } from '../tests/env/types';
+import { apicryptMail } from '../tests/support/trusted-server/letters';
+import { lmtpDeliver } from '../tests/support/trusted-server/lmtp-client';
+import type { BenchFn } from './harness';
+
+const PAD = 1024 * 1024;
+const YEAR = 2026;
+const OWNER = 'paul.MARTIN';
+const BOXES = { pop3: 'paul.MARTIN', imap: 'cabinet.LESTILLEULS' } as const;
+
+async function ownServers(log: (m: string) => void): Promise<{ env: TestEnv; stop: () => void }> {
+  log('starting dedicated test servers (tests/env)');
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', 'tests', 'env', 'index.ts'), 'start'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const file = await new Promise<string>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout! });
+    rl.on('line', (l) => {
+      const m = /^PLI_TEST_ENV=(.+)$/.exec(l.trim());
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`test servers exited (${code})`)));
+  });
+  return { env: JSON.parse(readFileSync(file, 'utf8')) as TestEnv, stop: () => child.kill('SIGTERM') };
+}
+
+/** Mail sizes from 2 to 200 KB, log-uniform (many short reports, a few long ones). */
+function mailSize(): number {
+  return Math.round(2048 * Math.exp(Math.random() * Math.log(100)));
+}
+
+function hprimText(i: number, payloadBytes: number): string {
+  const head = [
+    `PAT${i}`, 'BANC', 'Claire', '3 rue du Banc', '', '75011 VILLE-FICTIVE', '02/05/1971', '', `DOS-${i}`, '09/01/2026',
+    'LAB012     Laboratoire Fictif', 'DRTEST01   Dr Jean DUPONT',
+  ];
+  const lines = [...head];
+  let size = head.join('\n').length;
+  for (let k = 0; size < payloadBytes - 200; k++) {
+    const l = `Ligne ${k} : examen clinique sans particularité, tension artérielle 12/8, poursuite du traitement.`;
+    lines.push(l);
+    size += l.length + 1;
+  }
+  lines.push('****LAB****', 'RES|Glycémie à jeun|GLY|N|1.32|g/l|0.70|1.10|H|F', '****FIN****', '');
+  return lines.join('\n');
+}
+
+function sealAsServer(text: string, pads: { master: Uint8Array; user: Uint8Array }): string {
+  const payload = encodeLetterPayload({ text, recipients: { to: [OWNER] }, mode: 'cp1252' });
+  const lens = sealedLengths(payload.length);
+  const use = (owner: string, pad: Uint8Array, length: number): PadUse => ({
+    owner, year: YEAR, tag: '1000', pad, offset: randomInt(0, PAD - length), counter: 1,
+  });
+  const master = use('Master', pads.master, lens.master);
+  const user = use(OWNER, pads.user, lens.user);
+  return armorLetter(sealLetter(payload, master, user), letterComments(master, user));
+}
+
+async function deliverAll(env: TestEnv, mails: Buffer[], to: string[]): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < mails.length) {
+      const m = mails[next++]!;
+      const res = await lmtpDeliver({ host: env.dovecot.host, port: env.dovecot.lmtpPort, from: `jean.DUPONT@${env.domain}`, recipients: to, message: m });
+      if (res.some((r) => !r.ok)) throw new Error('LMTP delivery refused');
+    }
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+}
+
+async function profile(dir: string, medium: string): Promise<{ mailbox: Mailbox }> {
+  const { dbKey } = await createProfile(dir, 'Banc-Reception-2026!', { passwordKdf: { N: 1024, r: 8, p: 1 }, recoveryKdf: { N: 1024, r: 8, p: 1 } });
+  const mailbox = await openMailbox({ file: join(dir, DB_FILE), key: dbKey });
+  const keys = new KeyService(mailbox);
+  await keys.importMedium(medium);
+  return { mailbox };
+}
+
+const bench: BenchFn = async ({ quick, tmpDir, log }) => {
+  const n = quick ? 300 : 5000;
+  const servers = await ownServers(log);
+  const env = servers.env;
+  try {
+    const pads = { master: new Uint8Array(randomBytes(PAD)), user: new Uint8Array(randomBytes(PAD)) };
+    const medium = join(tmpDir, 'medium');
+    mkdirSync(join(medium, 'Clefs'), { recursive: true });
+    writeFileSync(join(medium, 'Clefs', keyFileName('Master', YEAR)), writeKeyFile({ owner: 'Master', year: YEAR, pad: pads.master }));
+    writeFileSync(join(medium, 'Clefs', keyFileName(OWNER, YEAR)), writeKeyFile({ owner: OWNER, year: YEAR, pad: pads.user }));
+
+    const mails: Buffer[] = [];
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      // Armor adds a third: aim the payload at 3/4 of the mail size.
+      const body = sealAsServer(hprimText(i, Math.round(mailSize() * 0.74)), pads);
+      const m = apicryptMail({ from: `jean.DUPONT@${env.domain}`, to: [`${OWNER}@${env.domain}`], body, messageId: `<bench-${i}-${randomBytes(4).toString('hex')}@pli.test>` });
+      mails.push(m);
+      total += m.length;
+    }
+    const d0 = performance.now();
+    await deliverAll(env, mails, [`${BOXES.pop3}@${env.domain}`, `${BOXES.imap}@${env.domain}`]);
+    log(`${n} letters (${(total / 1e6).toFixed(1)} MB) delivered to both boxes over LMTP in ${((performance.now() - d0) / 1000).toFixed(1)} s`);
+    mails.length = 0;
+
+    const trust = new TlsTrust({ extraCaPems: [env.tls.caCertPem] });
+    const account = (protocol: 'pop3' | 'imap'): ReceiveAccount => {
+      const login = BOXES[protocol];
+      return {
+        id: `bench-${protocol}`, protocol, host: env.dovecot.host, port: protocol === 'pop3' ? env.dovecot.pop3Port : env.dovecot.imapPort,
+        security: 'starttls', user: login, password: `test-${login}`,
+      };
+    };
+
+    // Raw fetch, same clients, nothing else.
+    const p0 = performance.now();
+    const pop = await Pop3Client.connect({ ...account('pop3'), trust });
+    let popBytes = 0;
+    for (const { n: k } of await pop.uidl()) popBytes += (await pop.retr(k)).length;
+    await pop.quit();
+    const pop3Raw = n / ((performance.now() - p0) / 1000);
+
+    const i0 = performance.now();
+    const im = await ImapClient.connect({ ...account('imap'), trust });
+    const { messages } = await im.listNew();
+    let imapBytes = 0;
+    for (let k = 0; k < messages.length; k += 25) {
+      for await (const m of im.fetchSources(messages.slice(k, k + 25).map((x) => x.uid))) imapBytes += m.source.length;
+    }
+    await im.close();
+    const imapRaw = n / ((performance.now() - i0) / 1000);
+    if (popBytes < total || imapBytes < total) throw new Error('raw fetch returned fewer bytes than delivered');
+
+    // Full pipeline, each into a fresh profile.
+    const rates: Record<'pop3' | 'imap', number> = { pop3: 0, imap: 0 };
+    for (const protocol of ['pop3', 'imap'] as const) {
+      const { mailbox } = await profile(join(tmpDir, `profile-${protocol}`), medium);
+      try {
+        const pipeline = new ReceivePipeline(account(protocol), { mailbox, keys: new ReceiveKeys(mailbox), tls: trust });
+        const t0 = performance.now();
+        const res = await pipeline.sync();
+        const s = (performance.now() - t0) / 1000;
+        if (res.letterIds.length !== n || res.review !== 0) {
+          throw new Error(`${protocol}: ${res.letterIds.length} letters stored (${res.review} to review) of ${n}`);
+        }
+        rates[protocol] = n / s;
+        log(`${protocol}: ${n} letters through the pipeline in ${s.toFixed(2)} s`);
+      } finally {
+        await mailbox.close();
+      }
+    }
+    return {
+      'transport.pop3_raw_s': Math.round(pop3Raw),
+      'transport.imap_raw_s': Math.round(imapRaw),
+      'transport.pop3_letters_s': Math.round(rates.pop3),
+      'transport.imap_letters_s': Math.round(rates.imap),
+      'transport.pop3_ratio': Math.round((rates.pop3 / pop3Raw) * 100) / 100,
+      'transport.imap_ratio': Math.round((rates.imap / imapRaw) * 100) / 100,
+    };
+  } finally {
+    servers.stop();
+  }
+};
+
+export default bench;

@@ -1,0 +1,137 @@
+import { join } from 'node:path';
+import type { Logger } from '../log/logger';
+import type { CardAccess } from '../card-access';
+import type { DropExports } from '../exports/drop-exports';
+import type { KeyService } from '../keys';
+import { CardSigner, loadTrustStore, type TrustStore } from '../signing';
+import type { Mailbox } from '../store/mailbox';
+import { SmtpClient } from '../transport/smtp-client';
+import { accountForTransport, listAccounts, mailTrust } from './accounts';
+import { ReceiveKeys, ReceivePipeline, retryReview, type ReceiveProgress } from './receive';
+import { SendPipeline } from './send';
+
+export interface MailServiceDeps {
+  mailbox: Mailbox;
+  keys: KeyService;
+  card: CardAccess;
+  exports: DropExports;
+  resourcesDir: string;
+  log: Logger;
+  onProgress: (p: { phase: 'receive' | 'send'; done: number; total: number; bytes: number }) => void;
+  onNewLetters: (count: number) => void;
+}
+
+/**
+ * The mail side of an open profile: one receive pipeline per account, the send pipeline of the first
+ * account, and the hand-over of every new letter to the drop folders. "Relever" is `sync()`.
+ */
+export class MailService {
+  private receivers: ReceivePipeline[] = [];
+  private sender: SendPipeline | undefined;
+  private readonly opener: ReceiveKeys;
+  private trust: TrustStore | undefined;
+
+  constructor(private readonly deps: MailServiceDeps) {
+    this.opener = new ReceiveKeys(deps.mailbox);
+  }
+
+  get sendPipeline(): SendPipeline | undefined {
+    return this.sender;
+  }
+
+  /** Signature trust: the shipped IGC-Santé roots (and, in test builds only, the test root). */
+  private signatureTrust(): TrustStore {
+    this.trust ??= loadTrustStore({
+      dir: join(this.deps.resourcesDir, 'igc-sante'),
+      ...(testRoots() ? { testRoots: testRoots()! } : {}),
+      logger: this.deps.log,
+    });
+    return this.trust;
+  }
+
+  /** (Re)builds the pipelines from the accounts saved in the mailbox. */
+  async start(): Promise<void> {
+    await this.stop();
+    const { mailbox, log } = this.deps;
+    const tls = mailTrust(mailbox);
+    for (const a of await listAccounts(mailbox)) {
+      if (!a.hasPassword) continue;
+      const t = await accountForTransport(mailbox, a.id);
+      const inc = t.account.incoming;
+      this.receivers.push(
+        new ReceivePipeline(
+          { id: String(t.incomingId), protocol: inc.protocol, host: inc.host, port: inc.port, security: inc.security, user: inc.user, password: t.incomingPassword },
+          {
+            mailbox,
+            keys: this.opener,
+            tls,
+            signatureTrust: this.signatureTrust(),
+            logger: log,
+            onProgress: (p: ReceiveProgress) => this.deps.onProgress(p),
+          },
+        ),
+      );
+      if (!this.sender) {
+        const out = t.account.outgoing;
+        this.sender = new SendPipeline({
+          mailbox,
+          keys: this.deps.keys,
+          smtp: new SmtpClient({ host: out.host, port: out.port, security: out.security, user: out.user, password: t.outgoingPassword, trust: tls, logger: log }),
+          sender: a.address,
+          signer: async () => CardSigner.open(this.deps.card.get()),
+          logger: log,
+          onProgress: (p) => this.deps.onProgress({ phase: 'send', ...p }),
+        });
+        this.sender.startTimer();
+      }
+    }
+  }
+
+  /** "Relever": receive on every account, hand new letters to the drop folders, then send what waits. */
+  async sync(): Promise<{ received: number; sent: number }> {
+    let received = 0;
+    for (const r of this.receivers) {
+      const result = await r.sync();
+      received += result.letterIds.length;
+      await this.exportAll(result.letterIds);
+    }
+    if (received > 0) this.deps.onNewLetters(received);
+    const sent = this.sender ? (await this.sender.run({ force: true })).sent : 0;
+    return { received, sent };
+  }
+
+  /** After a key import: letters of "À vérifier" that now decrypt move to Réception (and are exported). */
+  async retryReview(): Promise<number> {
+    const r = await retryReview({ mailbox: this.deps.mailbox, keys: this.opener, signatureTrust: this.signatureTrust(), logger: this.deps.log });
+    await this.exportAll(r.letterIds);
+    if (r.recovered > 0) this.deps.onNewLetters(r.recovered);
+    return r.recovered;
+  }
+
+  private async exportAll(ids: number[]): Promise<void> {
+    for (const id of ids) {
+      try {
+        await this.deps.exports.exportLetter(id);
+      } catch (e) {
+        // The letter is safe in the mailbox; the export is retried from "déposer à nouveau".
+        this.deps.log.warn('export not queued', { letterId: id, error: e });
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    const sender = this.sender;
+    this.sender = undefined;
+    this.receivers = [];
+    await sender?.close();
+  }
+}
+
+declare const __PLI_TEST_BUILD__: boolean | undefined;
+
+/** The test PKI's root, honoured only by test builds (never by the app users install). */
+function testRoots(): string[] | undefined {
+  const testBuild = typeof __PLI_TEST_BUILD__ !== 'undefined' && __PLI_TEST_BUILD__;
+  const path = process.env.PLI_TEST_SIGNATURE_ROOT;
+  return testBuild && path ? [path] : undefined;
+}
