@@ -31,7 +31,7 @@ run(bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
 step('lint');
 run(bin('eslint'), ['.']);
 step('build');
-run(node, [join(root, 'scripts', 'build.mjs')]);
+run(node, [join(root, 'scripts', 'build.mjs')], { env: { ...process.env, PLI_TEST_BUILD: '1' } });
 
 step('serveurs de test');
 const env = spawn(node, ['--import', 'tsx', join(root, 'tests', 'env', 'index.ts'), 'start'], {

@@ -16,7 +16,10 @@ import { LogSink, type Logger } from './log/logger';
 import { SettingsFile } from './settings/settings-file';
 import { appHandlers } from './commands/app';
 import { cardHandlers } from './commands/card';
+import { accountHandlers } from './commands/accounts';
+import { composeHandlers } from './commands/compose';
 import { keyHandlers } from './commands/keys';
+import { mailHandlers } from './commands/mail';
 import { letterHandlers } from './commands/letters';
 import { practiceHandlers } from './commands/practice';
 import { uiHandlers } from './commands/ui';
@@ -75,7 +78,18 @@ export class Host implements HostContext {
       () =>
         void Promise.resolve(this.handlers['card.status']({})).then((s) => this.emit('card.changed', s), () => undefined),
     );
-    this.handlers = assemble([appHandlers(this), profileHandlers(this), letterHandlers(this), cardHandlers(this), keyHandlers(this), practiceHandlers(this), uiHandlers(this)]);
+    this.handlers = assemble([
+      appHandlers(this),
+      profileHandlers(this),
+      letterHandlers(this),
+      cardHandlers(this),
+      keyHandlers(this),
+      practiceHandlers(this),
+      uiHandlers(this),
+      accountHandlers(this),
+      composeHandlers(this),
+      mailHandlers(this),
+    ]);
     this.log.info('host started', { version: opts.version, shell: opts.shell });
   }
 

@@ -1,36 +1,85 @@
 import { join } from 'node:path';
+import type { EventName, EventPayload } from '../shared/contract';
 import { PliError } from '../shared/errors';
-import type { Logger } from './log/logger';
+import type { CardAccess } from './card-access';
+import { practiceProfiles } from './commands/practice';
+import { DropExports } from './exports/drop-exports';
 import { KeyService } from './keys';
+import type { Logger } from './log/logger';
+import { MailService } from './mail/service';
+import type { SendPipeline } from './mail/send';
 import { DB_FILE } from './profile/header';
 import { openMailbox, type Mailbox } from './store/mailbox';
 
+export interface SessionDeps {
+  log: Logger;
+  card: CardAccess;
+  resourcesDir: string;
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
+}
+
 /**
- * An unlocked profile: the open mailbox and the services that need it. Created by unlock (or profile
- * creation) and closed by lock; nothing in it outlives the lock.
+ * An unlocked profile: the open mailbox and the services that need it (keys, drop folders, mail).
+ * Created by unlock (or profile creation) and closed by lock; nothing in it outlives the lock.
  */
 export class Session {
   /** Key store and pad ledger: one per session, so that letter counters stay consistent. */
   readonly keys: KeyService;
+  readonly exports: DropExports;
+  readonly mail: MailService;
 
   private constructor(
     readonly mailbox: Mailbox,
-    readonly log: Logger,
+    private readonly deps: SessionDeps,
   ) {
+    const log = deps.log;
     this.keys = new KeyService(mailbox, { logger: log.child('keys') });
+    this.exports = new DropExports(mailbox, log.child('exports'), (e) => {
+      if (e.type === 'exported') deps.emit('letters.changed', { folderIds: [], newLetters: 0 });
+      if (e.type === 'failed') deps.emit('notice', { level: 'error', message_fr: e.message_fr });
+    });
+    this.mail = new MailService({
+      mailbox,
+      keys: this.keys,
+      card: deps.card,
+      exports: this.exports,
+      resourcesDir: deps.resourcesDir,
+      log: log.child('mail'),
+      onProgress: (p) => deps.emit('sync.progress', p),
+      onNewLetters: (n) => deps.emit('letters.changed', { folderIds: [], newLetters: n }),
+    });
   }
 
-  static async open(profileDir: string, dbKey: Buffer, log: Logger): Promise<Session> {
+  get log(): Logger {
+    return this.deps.log;
+  }
+
+  get sendPipeline(): SendPipeline | undefined {
+    return this.mail.sendPipeline;
+  }
+
+  static async open(profileDir: string, dbKey: Buffer, deps: SessionDeps): Promise<Session> {
+    let mailbox: Mailbox;
     try {
-      const mailbox = await openMailbox({ file: join(profileDir, DB_FILE), key: dbKey, logger: log.child('store') });
-      if (mailbox.abandonedAtOpen > 0) log.warn('pad reservations of an interrupted run abandoned', { count: mailbox.abandonedAtOpen });
-      return new Session(mailbox, log);
+      mailbox = await openMailbox({ file: join(profileDir, DB_FILE), key: dbKey, logger: deps.log.child('store') });
     } finally {
       dbKey.fill(0);
     }
+    if (mailbox.abandonedAtOpen > 0) deps.log.warn('pad reservations of an interrupted run abandoned', { count: mailbox.abandonedAtOpen });
+    const session = new Session(mailbox, deps);
+    await session.restartMail();
+    return session;
+  }
+
+  /** (Re)starts the drop folders and the mail pipelines from what the mailbox holds now. */
+  async restartMail(): Promise<void> {
+    await this.exports.start(await practiceProfiles(this.mailbox, this.deps.resourcesDir));
+    await this.mail.start();
   }
 
   async close(): Promise<void> {
+    await this.mail.stop();
+    await this.exports.stop();
     await this.mailbox.close();
   }
 }

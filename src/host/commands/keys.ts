@@ -9,6 +9,8 @@ export function keyHandlers(ctx: HostContext): HandlerGroup {
     'keys.importMedium': async ({ path }) => {
       const keys = service();
       const report = await keys.importMedium(path);
+      // Letters waiting in "À vérifier" for these keys can now be read.
+      if (report.imported.length > 0) report.recovered = await ctx.sessions.get().mail.retryReview();
       await ctx.sessions.get().mailbox.audit('user', 'keys.importMedium', undefined, {
         imported: report.imported,
         alreadyPresent: report.alreadyPresent.length,

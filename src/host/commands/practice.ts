@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { PracticeProfileView } from '../../shared/domain';
 import type { HostContext } from '../context';
+import type { Mailbox } from '../store/mailbox';
 import { loadProfiles, validateProfile, type PracticeProfile } from '../practice';
 import type { HandlerGroup } from './types';
 
@@ -21,15 +22,15 @@ const toView = (p: PracticeProfile, extra: { enabled: boolean; outgoingFolder?: 
 });
 
 /** The practice software's drop folders, kept in the mailbox; the shipped profiles until the user saves one. */
-export async function practiceProfiles(ctx: HostContext): Promise<PracticeProfileView[]> {
-  const saved = (await ctx.sessions.get().mailbox.getSetting(PRACTICE_SETTING)) as PracticeProfileView[] | undefined;
+export async function practiceProfiles(mailbox: Mailbox, resourcesDir: string): Promise<PracticeProfileView[]> {
+  const saved = (await mailbox.getSetting(PRACTICE_SETTING)) as PracticeProfileView[] | undefined;
   if (saved) return saved;
-  return loadProfiles(join(ctx.resourcesDir, 'practice-profiles')).map((p) => toView(p, { enabled: false }));
+  return loadProfiles(join(resourcesDir, 'practice-profiles')).map((p) => toView(p, { enabled: false }));
 }
 
 export function practiceHandlers(ctx: HostContext): HandlerGroup {
   return {
-    'practice.list': async () => ({ profiles: await practiceProfiles(ctx) }),
+    'practice.list': async () => ({ profiles: await practiceProfiles(ctx.sessions.get().mailbox, ctx.resourcesDir) }),
     'practice.save': async ({ profile }) => {
       // The drop-folder rules (pattern tokens, extension, charset) are checked by the exporter's validator.
       const { enabled, outgoingFolder, name, ...rest } = profile;
@@ -37,10 +38,11 @@ export function practiceHandlers(ctx: HostContext): HandlerGroup {
         enabled,
         ...(outgoingFolder ? { outgoingFolder } : {}),
       });
-      const all = await practiceProfiles(ctx);
+      const all = await practiceProfiles(ctx.sessions.get().mailbox, ctx.resourcesDir);
       const next = [...all.filter((p) => p.id !== checked.id), checked];
       await ctx.sessions.get().mailbox.setSetting(PRACTICE_SETTING, next);
       await ctx.sessions.get().mailbox.audit('user', 'practice.save', checked.id);
+      await ctx.sessions.get().restartMail();
       return checked;
     },
   };

@@ -7,7 +7,14 @@ import type { HandlerGroup } from './types';
 /** Creating, unlocking, recovering and locking the profile's encrypted mailbox. */
 export function profileHandlers(ctx: HostContext): HandlerGroup {
   const open = async (dbKey: Buffer) => {
-    await ctx.sessions.set(await Session.open(ctx.profileDir, dbKey, ctx.logSink.logger('session')));
+    await ctx.sessions.set(
+      await Session.open(ctx.profileDir, dbKey, {
+        log: ctx.logSink.logger('session'),
+        card: ctx.card,
+        resourcesDir: ctx.resourcesDir,
+        emit: (e, p) => ctx.emit(e, p),
+      }),
+    );
     ctx.emit('profile.changed', { status: 'open' });
     return { status: 'open' as const };
   };

@@ -1010,6 +1010,42 @@ export class MailboxStore {
     return this.db.prepare('DELETE FROM migration_progress WHERE source = ?').run(source).changes;
   }
 
+  // ------ accounts (one row per server: the incoming POP3/IMAP one and the SMTP one of an address)
+
+  /** Creates or updates an account row; `password: undefined` keeps the stored one. Returns its id. */
+  saveAccountRow(row: AccountRow & { password?: string | null }): number {
+    const now = Date.now();
+    if (row.id !== undefined) {
+      this.db
+        .prepare(
+          `UPDATE accounts SET name = ?, protocol = ?, host = ?, port = ?, username = ?, security = ?,
+           password = CASE WHEN ? THEN ? ELSE password END, updated_at = ? WHERE id = ?`,
+        )
+        .run(row.name, row.protocol, row.host, row.port, row.username, row.security, row.password !== undefined ? 1 : 0, row.password ?? null, now, row.id);
+      return row.id;
+    }
+    return Number(
+      this.db
+        .prepare('INSERT INTO accounts (name, protocol, host, port, username, password, security, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(row.name, row.protocol, row.host, row.port, row.username, row.password ?? null, row.security, now, now).lastInsertRowid,
+    );
+  }
+
+  /** Account rows without their passwords (whether one is stored is enough outside the transport). */
+  listAccountRows(): (AccountRow & { id: number; hasPassword: boolean })[] {
+    const rows = this.db.prepare('SELECT id, name, protocol, host, port, username, security, password IS NOT NULL AS has_password FROM accounts ORDER BY id').all() as Row[];
+    return rows.map((r) => ({
+      id: r.id as number,
+      name: r.name as string,
+      protocol: r.protocol as string,
+      host: r.host as string,
+      port: r.port as number,
+      username: r.username as string,
+      security: r.security as string,
+      hasPassword: r.has_password === 1,
+    }));
+  }
+
   // ------ drop-folder export (the exporter's durable journal: src/host/practice ExportJournal)
 
   /** New pending exports with their content, all or nothing; an entry already known is left as it is. */
@@ -1213,6 +1249,16 @@ function toPatient(r: Row): Patient {
 }
 
 export { SYSTEM_FOLDERS };
+
+export interface AccountRow {
+  id?: number;
+  name: string;
+  protocol: string;
+  host: string;
+  port: number;
+  username: string;
+  security: string;
+}
 
 /** A drop-folder export entry as the exporter journals it (kept opaque here, as JSON). */
 export interface DropExportEntry {

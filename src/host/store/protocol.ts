@@ -50,6 +50,8 @@ export const MAILBOX_OPS = [
   'migrationProgress',
   'migrationCommit',
   'migrationForget',
+  'saveAccountRow',
+  'listAccountRows',
   'exportAddPending',
   'exportRecord',
   'exportUnfinished',
