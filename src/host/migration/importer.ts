@@ -74,7 +74,12 @@ export async function runMigration(opts: MigrationOptions): Promise<MigrationRep
 
   // Letters left in "À vérifier" (earlier runs, or received) that the new keys now open.
   if (mailbox && keys && !dryRun && newKeys > 0) {
-    report.recovered = (await retryReview({ mailbox, keys })).recovered;
+    // retryReview reads the oldest 500 at a time: go on while a pass still recovers letters.
+    for (let pass = 0; pass < 1000; pass++) {
+      const r = await retryReview({ mailbox, keys });
+      report.recovered += r.recovered;
+      if (r.recovered === 0) break;
+    }
   }
 
   // ---- letters
