@@ -54,6 +54,12 @@ export const commands: CommandEntry[] = [
     usage: 'pli restore -s sauvegarde.pli [--profile dossier]',
     load: () => import('./commands/restore'),
   },
+  {
+    name: 'migrate',
+    summary: 'importe l’ancienne messagerie (clefs, mbox, Maildir, .eml, fichiers HPRIM) ; reprend où il s’est arrêté',
+    usage: 'pli migrate <chemin...> [--dry-run] [--profile dossier] [--report fichier] [--json]',
+    load: () => import('./commands/migrate'),
+  },
 ];
 
 /** The longest command name that starts argv, and the remaining arguments. */

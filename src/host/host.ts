@@ -20,6 +20,7 @@ import { accountHandlers } from './commands/accounts';
 import { composeHandlers } from './commands/compose';
 import { keyHandlers } from './commands/keys';
 import { mailHandlers } from './commands/mail';
+import { migrationHandlers } from './commands/migration';
 import { letterHandlers } from './commands/letters';
 import { practiceHandlers } from './commands/practice';
 import { uiHandlers } from './commands/ui';
@@ -89,6 +90,7 @@ export class Host implements HostContext {
       accountHandlers(this),
       composeHandlers(this),
       mailHandlers(this),
+      migrationHandlers(this),
     ]);
     this.log.info('host started', { version: opts.version, shell: opts.shell });
   }

@@ -6,6 +6,8 @@ import {
   BlockedSenderView,
   DirectoryEntryView,
   LdapSettings,
+  LegacySourceView,
+  MigrationReportView,
   CardStatus,
   ConnectionStep,
   Draft,
@@ -125,6 +127,15 @@ export const commands = {
   },
   'directory.unblock': { request: z.object({ address: z.string().min(3).max(320) }).strict(), response: z.object({ moved: z.number().int() }) },
   'directory.blocked': { request: Empty, response: z.object({ senders: z.array(BlockedSenderView) }) },
+  'migration.detect': {
+    request: z.object({ paths: z.array(z.string().min(1).max(4096)).max(20).default([]) }).strict(),
+    response: z.object({ sources: z.array(LegacySourceView), searched: z.array(z.string()) }),
+  },
+  'migration.start': {
+    request: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(20), dryRun: z.boolean().default(false) }).strict(),
+    response: MigrationReportView,
+  },
+  'migration.cancel': { request: Empty, response: Ok },
   // The renderer reports when the inbox became usable and when search results were shown; the host
   // turns them into the timing events tests and benchmarks wait on.
   'ui.mark': { request: z.object({ name: z.enum(['inbox_interactive', 'search_shown']), ms: z.number().nonnegative().max(3_600_000) }).strict(), response: Ok },
@@ -138,6 +149,13 @@ export const events = {
   'keys.changed': z.object({ warnings: z.array(z.string()) }),
   'card.changed': CardStatus,
   'notice': z.object({ level: z.enum(['info', 'warning', 'error']), message_fr: z.string() }),
+  'migration.progress': z.object({
+    letters: z.number().int(),
+    imported: z.number().int(),
+    bytesDone: z.number(),
+    bytesTotal: z.number(),
+    etaSeconds: z.number().optional(),
+  }),
   'timing': z.object({ name: z.enum(['ui.inbox_interactive_ms', 'ui.search_ms']), ms: z.number() }),
 } as const satisfies { [E in EventName]: z.ZodType };
 

@@ -266,3 +266,25 @@ export const LdapSettings = z.object({
   startTls: z.boolean().default(false),
 });
 export type LdapSettings = z.infer<typeof LdapSettings>;
+
+/** Something the old installation left that Pli can import (spec: migration issue). */
+export const LegacySourceView = z.object({
+  kind: z.enum(['keys', 'mbox', 'maildir', 'eml', 'hprim', 'legacy-store']),
+  path: z.string(),
+  bytes: z.number(),
+  files: z.number().int().optional(),
+});
+export type LegacySourceView = z.infer<typeof LegacySourceView>;
+
+export const MigrationReportView = z.object({
+  dryRun: z.boolean(),
+  cancelled: z.boolean(),
+  imported: z.number().int(),
+  alreadyPresent: z.number().int(),
+  notDecryptable: z.number().int(),
+  notReadable: z.number().int(),
+  recovered: z.number().int(),
+  /** The full report in French, for the user to read and save. */
+  text: z.string(),
+});
+export type MigrationReportView = z.infer<typeof MigrationReportView>;

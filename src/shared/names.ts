@@ -47,6 +47,9 @@ export const commandNames = Object.freeze([
   'directory.unblock',
   'directory.blocked',
   'ui.mark',
+  'migration.detect',
+  'migration.start',
+  'migration.cancel',
 ] as const);
 
 export const eventNames = Object.freeze([
@@ -58,6 +61,7 @@ export const eventNames = Object.freeze([
   'card.changed',
   'notice',
   'timing',
+  'migration.progress',
 ] as const);
 
 export type CommandName = (typeof commandNames)[number];
