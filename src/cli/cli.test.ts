@@ -88,8 +88,9 @@ describe('pli command line (-k mode)', () => {
     expect(wrong.code).toBe(251);
     expect(wrong.err).toContain('paul.MARTIN.126');
     const noK = await pli('crypt', '-s', 'court.txt', '-o', 'x.apc', '-u', 'jean.DUPONT', '-d', 'paul.MARTIN');
+    // Without -k the profile's key store is used: no terminal and no PLI_PASSWORD, so it asks for one.
     expect(noK.code).toBe(2);
-    expect(noK.err).toContain('magasin de clefs');
+    expect(noK.err).toContain('Mot de passe requis');
     expect((await pli('crypt', '-s', 'court.txt', '-q')).code).toBe(2);
     expect((await pli('inconnue')).code).toBe(2);
   });

@@ -5,13 +5,13 @@ import { optional, usageError, type ParsedFlags } from './args';
 import type { CliIo } from './io';
 import { KeyFolder } from './key-folder';
 
-/** Without -k the commands will use the profile's key store and pad ledger, which comes with the host. */
+/** The -k folder (the legacy mode); commands that also have a profile mode check for -k themselves. */
 export function keyFolderOf(flags: ParsedFlags, io: CliIo): KeyFolder {
   const k = optional(flags, 'k');
   if (k === undefined) {
     throw new PliError(
-      'cli_profile_mode_unavailable',
-      'Sans l’option -k, pli utilise les clefs importées dans votre profil Pli : ce mode arrive avec le magasin de clefs. En attendant, indiquez le dossier qui contient Clefs/ avec -k.',
+      'cli_key_folder_missing',
+      'Indiquez le dossier qui contient Clefs/ avec -k.',
       { exitCode: 2 },
     );
   }

@@ -1,6 +1,8 @@
 import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
+import { KeyService } from '../host/keys';
 import { defaultProfileDir } from '../host/profile-dir';
+import { openProfileMailbox } from '../host/store/open-profile';
 import { PliError } from '../shared/errors';
 import { optional, type ParsedFlags } from './args';
 import type { CliIo } from './io';
@@ -31,5 +33,18 @@ export async function askPassword(prompt = 'Mot de passe de la messagerie Pli : 
   } finally {
     rl.close();
     process.stderr.write('\n');
+  }
+}
+
+/**
+ * Without -k the tools use the profile's key store and pad ledger (shared with the app: the mailbox's
+ * write lock keeps the app and the CLI from ever reserving the same pad bytes).
+ */
+export async function withProfileKeys<T>(flags: ParsedFlags, io: CliIo, fn: (keys: KeyService) => Promise<T>): Promise<T> {
+  const mailbox = await openProfileMailbox(profileDirOf(flags, io), await askPassword());
+  try {
+    return await fn(new KeyService(mailbox));
+  } finally {
+    await mailbox.close();
   }
 }

@@ -5,16 +5,19 @@ import { optional, parseFlags, required } from '../args';
 import { COMMON_FLAGS, keyFolderOf } from '../common';
 import { readInput, writeAtomic } from '../files';
 import type { CliCommand } from '../io';
+import { withProfileKeys } from '../profile';
 
 /** `pli uncrypt -s source [-o destination] [-k dossier] [-v]` (legacy apiuncrypt; default output <source>.txt). */
 const uncrypt: CliCommand = {
   async run(args, io) {
-    const f = parseFlags(args, { values: ['s', 'o', 'k'], booleans: ['v', 'utf8'], ...COMMON_FLAGS });
+    const f = parseFlags(args, { values: ['s', 'o', 'k', 'profile'], booleans: ['v', 'utf8'], ...COMMON_FLAGS });
     const src = resolve(io.cwd, required(f, 's', 'le fichier à déchiffrer'));
     const dst = resolve(io.cwd, optional(f, 'o') ?? `${src}.txt`);
-    const folder = keyFolderOf(f, io);
     const body = Buffer.from(readInput(src)).toString('latin1');
-    const letter = decryptArmoredLetter(body, folder.lookup());
+    // Without -k: the keys imported in the profile (decryption never moves a pointer).
+    const letter = f.has('k')
+      ? decryptArmoredLetter(body, keyFolderOf(f, io).lookup())
+      : await withProfileKeys(f, io, (keys) => keys.openLetterBody(body));
     // Legacy tools write Windows-1252; --utf8 writes UTF-8.
     const out = f.has('utf8') ? new TextEncoder().encode(letter.text) : cp1252.encode(letter.text);
     writeAtomic(dst, out);
