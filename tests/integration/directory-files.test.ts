@@ -2,18 +2,30 @@
 // re-imports, correspondents, block list and export. No server needed.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeText, parseCsv } from '../../src/core/directory';
-import { DirectoryService, InMemoryDirectoryStore } from '../../src/host/directory';
+import { DirectoryService, type DirectoryStore } from '../../src/host/directory';
+import { DIRECTORY_STORES } from './directory-mailbox-support';
 
 const FIX = join(import.meta.dirname, '../fixtures/directory');
 const fixture = (name: string) => new Uint8Array(readFileSync(join(FIX, name)));
 
-describe('flat-file directories', () => {
-  let store: InMemoryDirectoryStore;
+// Every test runs over the in-memory store and over the mailbox tables (FTS5 in the store worker).
+const closers: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of closers.splice(0)) await c();
+});
+async function makeStore(kind: (typeof DIRECTORY_STORES)[number]): Promise<DirectoryStore> {
+  const { store, close } = await kind.create();
+  closers.push(close);
+  return store;
+}
+
+describe.each(DIRECTORY_STORES)('flat-file directories ($name)', (kind) => {
+  let store: DirectoryStore;
   let dir: DirectoryService;
   beforeEach(async () => {
-    store = new InMemoryDirectoryStore();
+    store = await makeStore(kind);
     dir = new DirectoryService(store, { now: () => Date.UTC(2026, 10, 22, 8) });
     await dir.open();
   });
@@ -113,9 +125,9 @@ describe('flat-file directories', () => {
   });
 });
 
-describe('block list', () => {
+describe.each(DIRECTORY_STORES)('block list ($name)', (kind) => {
   it('blocks with a reason, says which letters to move, survives a restart, unblocks', async () => {
-    const store = new InMemoryDirectoryStore();
+    const store = await makeStore(kind);
     const dir = new DirectoryService(store, { now: () => Date.UTC(2026, 10, 22, 8) });
     await dir.open();
     expect(dir.isBlocked('spam.PUB@medical13.apicrypt.org')).toBe(false);

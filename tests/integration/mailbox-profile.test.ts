@@ -59,7 +59,7 @@ describe('profile password', () => {
     expect(readFileSync(join(dir, 'mailbox.header.json'), 'utf8')).not.toContain(PASSWORD);
     expect((await unlock(dir, PASSWORD)).equals(dbKey)).toBe(true);
     const mb = await openMailbox({ file: join(dir, 'mailbox.db'), key: dbKey });
-    expect((await mb.listFolders()).map((f) => f.name)).toEqual(['Réception', 'À envoyer', 'Envoyés', 'Brouillons', 'À vérifier', 'Archives', 'Corbeille']);
+    expect((await mb.listFolders()).map((f) => f.name)).toEqual(['Réception', 'À envoyer', 'Envoyés', 'Brouillons', 'À vérifier', 'Archives', 'Corbeille', 'Bloqués']);
     await mb.close();
     await expect(createProfile(dir, PASSWORD)).rejects.toMatchObject({ code: 'profile_exists' });
   });

@@ -2,3 +2,4 @@ export { ldapError, LdapDirectorySource, type LdapSourceConfig } from './ldap-so
 export { InMemoryDirectoryStore } from './memory-store';
 export { DirectoryService, type CsvImportSummary, type LetterMove, type OnlineSearchResult } from './service';
 export type { DirectorySourceInfo, DirectoryStore } from './store';
+export { directoryServiceFor, MailboxDirectoryStore, recordCorrespondents, type DirectoryMailbox } from './mailbox-store';

@@ -4,6 +4,9 @@ import { PliError } from '../../shared/errors';
 import type { Db } from './db';
 import { foldName, nameKey, normalizeNir } from './identity';
 import { SYSTEM_FOLDERS, type FolderRole } from './schema';
+import { checkAddress } from '../../core/address';
+import { CORRESPONDENTS, fold, scoreEntry, sortKey, updateCorrespondent, type BlockedSender, type CorrespondentInput, type DirectoryEntry } from '../../core/directory';
+import { entryFieldTokens, WEIGHTS } from '../../core/directory/rank';
 import type {
   Folder,
   InsertResult,
@@ -1098,6 +1101,230 @@ export class MailboxStore {
     ) as Row[];
     return rows.map((r) => JSON.parse(r.entry as string) as DropExportEntry);
   }
+
+  // ------ directory (issue 11: entries of every source, FTS search, block list, « Bloqués »)
+
+  private dirStmts?: ReturnType<MailboxStore['prepareDirectory']>;
+  private directoryStatements() {
+    return (this.dirStmts ??= this.prepareDirectory());
+  }
+  private prepareDirectory() {
+    const db = this.db;
+    const ftsCols = 'rowid, surname, given_name, profession, specialty, city, postal_code, addr, ids';
+    const ftsInsert = (t: string) => db.prepare(`INSERT INTO ${t} (${ftsCols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    return {
+      idOf: db.prepare('SELECT id FROM directory_entries WHERE source = ? AND key = ?').pluck(),
+      idsOf: db.prepare('SELECT id FROM directory_entries WHERE source = ?').pluck(),
+      insert: db.prepare(
+        `INSERT INTO directory_entries (${DIR_COLUMNS.join(', ')}) VALUES (${DIR_COLUMNS.map((c) => '@' + c).join(', ')})`,
+      ),
+      update: db.prepare(`UPDATE directory_entries SET ${DIR_COLUMNS.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`),
+      deleteSource: db.prepare('DELETE FROM directory_entries WHERE source = ?'),
+      get: db.prepare('SELECT * FROM directory_entries WHERE source = ? AND key = ?'),
+      list: db.prepare('SELECT * FROM directory_entries WHERE source = ? ORDER BY id'),
+      byIds: db.prepare('SELECT * FROM directory_entries WHERE id IN (SELECT value FROM json_each(?))'),
+      byName: db.prepare('SELECT * FROM directory_entries WHERE name_key >= ? AND name_key < ? ORDER BY name_key LIMIT ?'),
+      bySurname: db.prepare(
+        `SELECT * FROM directory_entries WHERE id IN (SELECT rowid FROM directory_fts WHERE directory_fts MATCH ?)
+         ORDER BY name_key LIMIT ?`,
+      ),
+      fts: {
+        main: {
+          insert: ftsInsert('directory_fts'),
+          delete: db.prepare('DELETE FROM directory_fts WHERE rowid = ?'),
+          ranked: db.prepare(`SELECT rowid FROM directory_fts WHERE directory_fts MATCH ? ORDER BY bm25(directory_fts, ${FTS_WEIGHTS}) LIMIT ?`).pluck(),
+          first: db.prepare('SELECT rowid FROM directory_fts WHERE directory_fts MATCH ? LIMIT ?').pluck(),
+        },
+        corr: {
+          insert: ftsInsert('correspondents_fts'),
+          delete: db.prepare('DELETE FROM correspondents_fts WHERE rowid = ?'),
+          first: db.prepare('SELECT rowid FROM correspondents_fts WHERE correspondents_fts MATCH ? LIMIT ?').pluck(),
+        },
+      },
+    };
+  }
+
+  /** Adds or replaces one entry (by source + key) and its index row; returns its id. */
+  private directoryWrite(source: string, e: DirectoryEntry, s: ReturnType<MailboxStore['prepareDirectory']>, known: boolean): void {
+    const row = entryRow(source, e);
+    const fts = source === CORRESPONDENTS ? s.fts.corr : s.fts.main;
+    const old = known ? (s.idOf.get(source, e.key) as number | undefined) : undefined;
+    let id: number;
+    if (old !== undefined) {
+      s.update.run({ ...row, id: old });
+      fts.delete.run(old);
+      id = old;
+    } else id = Number(s.insert.run(row).lastInsertRowid);
+    fts.insert.run(id, ...ftsValues(e));
+  }
+
+  /** Adds or replaces entries by (source, key), in one transaction. */
+  directoryUpsert(source: string, entries: DirectoryEntry[]): void {
+    const s = this.directoryStatements();
+    this.db.transaction(() => {
+      for (const e of entries) this.directoryWrite(source, e, s, true);
+    }).immediate();
+  }
+
+  /** A re-import: afterwards the source holds exactly these entries (all or nothing). */
+  directoryReplaceSource(source: string, entries: DirectoryEntry[]): void {
+    const s = this.directoryStatements();
+    this.db.transaction(() => {
+      this.directoryDrop(source, s);
+      for (const e of entries) this.directoryWrite(source, e, s, false);
+    }).immediate();
+  }
+
+  private directoryDrop(source: string, s: ReturnType<MailboxStore['prepareDirectory']>): void {
+    const fts = source === CORRESPONDENTS ? s.fts.corr : s.fts.main;
+    for (const id of s.idsOf.all(source) as number[]) fts.delete.run(id);
+    s.deleteSource.run(source);
+  }
+
+  directoryRemoveSource(source: string): void {
+    const s = this.directoryStatements();
+    this.db.transaction(() => {
+      this.directoryDrop(source, s);
+      this.db.prepare('DELETE FROM directory_sources WHERE id = ?').run(source);
+    }).immediate();
+  }
+
+  directoryGetEntry(source: string, key: string): DirectoryEntry | undefined {
+    const r = this.directoryStatements().get.get(source, key) as Row | undefined;
+    return r ? rowEntry(r) : undefined;
+  }
+
+  directoryListEntries(source: string): DirectoryEntry[] {
+    return (this.directoryStatements().list.all(source) as Row[]).map(rowEntry);
+  }
+
+  /**
+   * Candidates for a directory search, best first (scored like the in-memory index, correspondents
+   * boosted). One word: surnames starting with it in alphabetical order from the name index (a one-letter
+   * FTS prefix would rank tens of thousands of rows), plus exact surname words, plus FTS when the names are
+   * too few. Several words: FTS ranked by bm25 with field weights. Own correspondents have their own small
+   * index, every match of it scored, so that they are never cut off by the directories.
+   */
+  directorySearch(tokens: string[], limit: number): DirectoryEntry[] {
+    const toks = tokens.filter((t) => /^[a-z0-9]+$/.test(t)).slice(0, 8);
+    if (toks.length === 0 || toks.length !== tokens.length || limit <= 0) return [];
+    const s = this.directoryStatements();
+    const match = toks.map((t) => `"${t}"*`).join(' AND ');
+    const found = new Map<number, DirectoryEntry>();
+    const add = (rows: Row[]) => {
+      for (const r of rows) if (!found.has(r.id as number)) found.set(r.id as number, rowEntry(r));
+    };
+    const byIds = (ids: number[]) => {
+      const missing = ids.filter((id) => !found.has(id));
+      if (missing.length) add(s.byIds.all(JSON.stringify(missing)) as Row[]);
+    };
+    // Own correspondents are few: every match is scored (their boost depends on how often they were used).
+    byIds(s.fts.corr.first.all(match, MAX_CORRESPONDENT_CANDIDATES) as number[]);
+    if (toks.length === 1) {
+      const t = toks[0]!;
+      const named = s.byName.all(t, `${t}~`, limit) as Row[];
+      add(named);
+      // Surname words after the first (« LE GALL » for gall, legall), alphabetically: exact ones always,
+      // prefixes when the first words were too few; then the other fields, by bm25.
+      add(s.bySurname.all(`{surname} : "${t}"`, limit) as Row[]);
+      if (named.length < limit) {
+        const more = s.bySurname.all(`{surname} : "${t}"*`, limit) as Row[];
+        add(more);
+        if (more.length < limit) byIds(s.fts.main.ranked.all(match, limit) as number[]);
+      }
+    } else byIds(s.fts.main.ranked.all(match, limit) as number[]);
+    const scored: Array<{ e: DirectoryEntry; score: number; sort: string }> = [];
+    for (const e of found.values()) {
+      const score = scoreEntry(e, toks);
+      if (score > 0) scored.push({ e, score, sort: sortKey(e) });
+    }
+    scored.sort((a, b) => b.score - a.score || (a.sort < b.sort ? -1 : a.sort > b.sort ? 1 : 0));
+    return scored.slice(0, limit).map((x) => x.e);
+  }
+
+  directoryListSources(): DirectorySourceRow[] {
+    const rows = this.db.prepare('SELECT id, kind, label, updated_at, entries FROM directory_sources ORDER BY id').all() as Row[];
+    return rows.map((r) => ({
+      id: r.id as string,
+      kind: r.kind as DirectorySourceRow['kind'],
+      label: r.label as string,
+      updatedAt: r.updated_at as string,
+      entries: r.entries as number,
+    }));
+  }
+
+  directorySaveSource(info: DirectorySourceRow): void {
+    this.db
+      .prepare(
+        `INSERT INTO directory_sources (id, kind, label, updated_at, entries) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, label = excluded.label, updated_at = excluded.updated_at, entries = excluded.entries`,
+      )
+      .run(info.id, info.kind, info.label, info.updatedAt, info.entries);
+  }
+
+  /**
+   * Learns correspondents from one letter's addresses (sent or received), in one transaction: counts the
+   * exchange, keeps the newest name. Malformed addresses are skipped; returns how many were recorded.
+   */
+  directoryRecordCorrespondents(inputs: CorrespondentInput[], now: number): number {
+    const s = this.directoryStatements();
+    return this.db.transaction(() => {
+      let n = 0;
+      for (const input of inputs) {
+        const c = checkAddress(input.address);
+        if (!c.ok) continue;
+        const key = `mail:${c.address.address.toLowerCase()}`;
+        const prev = this.directoryGetEntry(CORRESPONDENTS, key);
+        const e = updateCorrespondent(prev, { ...input, address: c.address.address }, now);
+        this.directoryWrite(CORRESPONDENTS, e, s, prev !== undefined);
+        n++;
+      }
+      if (n > 0) {
+        const count = this.db.prepare('SELECT count(*) FROM directory_entries WHERE source = ?').pluck().get(CORRESPONDENTS) as number;
+        this.directorySaveSource({ id: CORRESPONDENTS, kind: 'correspondents', label: 'Mes correspondants', updatedAt: new Date(now).toISOString(), entries: count });
+      }
+      return n;
+    }).immediate();
+  }
+
+  directoryListBlocked(): BlockedSender[] {
+    const rows = this.db.prepare('SELECT key, address, reason, note, notify, since FROM blocked_senders ORDER BY address').all() as Row[];
+    return rows.map((r) => {
+      const b: BlockedSender = { key: r.key as string, address: r.address as string, reason: r.reason as BlockedSender['reason'], notify: r.notify === 1, since: r.since as string };
+      if (r.note !== null) b.note = r.note as string;
+      return b;
+    });
+  }
+
+  directoryBlock(b: BlockedSender): void {
+    this.db
+      .prepare(
+        `INSERT INTO blocked_senders (key, address, reason, note, notify, since) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET address = excluded.address, reason = excluded.reason, note = excluded.note,
+           notify = excluded.notify, since = excluded.since`,
+      )
+      .run(b.key, b.address, b.reason, b.note ?? null, b.notify ? 1 : 0, b.since);
+  }
+
+  directoryUnblock(key: string): boolean {
+    return this.db.prepare('DELETE FROM blocked_senders WHERE key = ?').run(key).changes > 0;
+  }
+
+  /**
+   * Moves the letters of one sender (letters.sender is stored lowercased, as addressKey gives it):
+   * 'block' from every folder of received letters (not the outgoing ones, « À vérifier » or the
+   * Corbeille) into « Bloqués »; 'unblock' from « Bloqués » back to Réception. Letters are never deleted.
+   */
+  directoryMoveSenderLetters(senderKey: string, direction: 'block' | 'unblock'): number {
+    const blocked = this.folderId('blocked');
+    if (direction === 'unblock') {
+      return this.db.prepare('UPDATE letters SET folder_id = ? WHERE sender = ? AND folder_id = ?').run(this.folderId('reception'), senderKey, blocked).changes;
+    }
+    const kept = (['outbox', 'sent', 'drafts', 'review', 'trash', 'blocked'] as const).map((r) => this.folderByRole.get(r)).filter((x): x is number => x !== undefined);
+    return this.db
+      .prepare(`UPDATE letters SET folder_id = ? WHERE sender = ? AND folder_id NOT IN (${kept.map(() => '?').join(', ')})`)
+      .run(blocked, senderKey, ...kept).changes;
+  }
 }
 
 const KEY_INFO_COLUMNS = `k.id, k.owner, k.year, k.tag, k.index_max, k.crc, k.start_offset, k.kind, k.source, k.imported_at,
@@ -1300,4 +1527,70 @@ export interface OutgoingLetter {
   inOutbox: boolean;
   recipients: OutboxEntry[];
   attachments: { name: string; mime: string; bytes: Uint8Array }[];
+}
+
+// ------ directory
+
+export interface DirectorySourceRow {
+  id: string;
+  kind: 'file' | 'ldap' | 'correspondents';
+  label: string;
+  updatedAt: string;
+  entries: number;
+}
+
+const DIR_COLUMNS = [
+  'source', 'key', 'surname', 'given_name', 'display_name', 'profession', 'specialty', 'street', 'postal_code', 'city', 'phone',
+  'apicrypt', 'mssante', 'email', 'rpps', 'adeli', 'proxy', 'uses', 'last_used', 'name_key',
+] as const;
+const DIR_FIELDS = [
+  ['surname', 'surname'], ['given_name', 'givenName'], ['profession', 'profession'], ['specialty', 'specialty'], ['street', 'street'],
+  ['postal_code', 'postalCode'], ['city', 'city'], ['phone', 'phone'], ['apicrypt', 'apicrypt'], ['mssante', 'mssante'], ['email', 'email'],
+  ['rpps', 'rpps'], ['adeli', 'adeli'],
+] as const;
+/** Matching own correspondents scored per search, at most (a practice has hundreds). */
+const MAX_CORRESPONDENT_CANDIDATES = 2000;
+/** bm25 weights of the FTS columns, as rank.ts weighs exact words per field. */
+const FTS_WEIGHTS = WEIGHTS.map(([exact]) => exact).join(', ');
+
+const dirWords = (s: string | undefined) => (s ? fold(s).split(/[^a-z0-9]+/).filter(Boolean).join(' ') : '');
+
+/** The alphabetical key of the surname-first name, for one-word searches (null: no surname to find). */
+function directoryNameKey(e: DirectoryEntry): string | null {
+  if (e.surname) return `${dirWords(e.surname)} ${dirWords(e.givenName)}`.trim() || null;
+  if (e.givenName) return null;
+  return dirWords(e.displayName) || null;
+}
+
+function entryRow(source: string, e: DirectoryEntry): Record<(typeof DIR_COLUMNS)[number], string | number | null> {
+  const row = {
+    source,
+    key: e.key,
+    display_name: e.displayName,
+    proxy: e.proxy === undefined ? null : e.proxy ? 1 : 0,
+    uses: e.uses ?? null,
+    last_used: e.lastUsed ?? null,
+    name_key: directoryNameKey(e),
+  } as Record<(typeof DIR_COLUMNS)[number], string | number | null>;
+  for (const [col, field] of DIR_FIELDS) row[col] = e[field] ?? null;
+  return row;
+}
+
+function rowEntry(r: Row): DirectoryEntry {
+  const e: DirectoryEntry = { source: r.source as string, key: r.key as string, displayName: r.display_name as string };
+  for (const [col, field] of DIR_FIELDS) {
+    const v = r[col];
+    if (typeof v === 'string') e[field] = v;
+  }
+  if (r.proxy !== null) e.proxy = r.proxy === 1;
+  if (r.uses !== null) e.uses = r.uses as number;
+  if (r.last_used !== null) e.lastUsed = r.last_used as number;
+  return e;
+}
+
+/** The eight FTS columns: each field's search tokens (already folded) joined by spaces. */
+function ftsValues(e: DirectoryEntry): string[] {
+  const cols: string[][] = [[], [], [], [], [], [], [], []];
+  for (const [f, toks] of entryFieldTokens(e)) cols[f]!.push(...toks);
+  return cols.map((c) => c.join(' '));
 }

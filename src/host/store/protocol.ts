@@ -57,6 +57,20 @@ export const MAILBOX_OPS = [
   'exportUnfinished',
   'exportContent',
   'exportEntriesFor',
+  // directory
+  'directoryUpsert',
+  'directoryReplaceSource',
+  'directoryRemoveSource',
+  'directoryGetEntry',
+  'directoryListEntries',
+  'directorySearch',
+  'directoryListSources',
+  'directorySaveSource',
+  'directoryRecordCorrespondents',
+  'directoryListBlocked',
+  'directoryBlock',
+  'directoryUnblock',
+  'directoryMoveSenderLetters',
 ] as const satisfies readonly (keyof MailboxStore)[];
 
 export type MailboxOp = (typeof MAILBOX_OPS)[number];

@@ -19,7 +19,8 @@ export const SYSTEM_FOLDERS = [
   { role: 'archive', name: 'Archives' },
   { role: 'trash', name: 'Corbeille' },
 ] as const;
-export type FolderRole = (typeof SYSTEM_FOLDERS)[number]['role'];
+/** 'blocked' (« Bloqués ») is added by the directory migration, not by version 1. */
+export type FolderRole = (typeof SYSTEM_FOLDERS)[number]['role'] | 'blocked';
 
 const V1 = `
 CREATE TABLE folders (
@@ -315,6 +316,94 @@ CREATE TABLE drop_exports (
   UNIQUE (letter_id, doc_index, profile)
 );
 CREATE INDEX drop_exports_unfinished ON drop_exports (profile, state);
+`);
+    },
+  },
+  {
+    // Directory (issue 11): entries of every source cached for offline search, with two contentless FTS
+    // indexes (directories; own correspondents, small, so they are never crowded out), the block list and
+    // the « Bloqués » system folder (a root user folder of that name becomes it).
+    version: 6,
+    up: (db) => {
+      db.exec(`
+CREATE TABLE directory_sources (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('file', 'ldap', 'correspondents')),
+  label TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  entries INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE directory_entries (
+  id INTEGER PRIMARY KEY,
+  source TEXT NOT NULL,
+  key TEXT NOT NULL,
+  surname TEXT,
+  given_name TEXT,
+  display_name TEXT NOT NULL,
+  profession TEXT,
+  specialty TEXT,
+  street TEXT,
+  postal_code TEXT,
+  city TEXT,
+  phone TEXT,
+  apicrypt TEXT,
+  mssante TEXT,
+  email TEXT,
+  rpps TEXT,
+  adeli TEXT,
+  proxy INTEGER,
+  uses INTEGER,
+  last_used INTEGER,
+  name_key TEXT,
+  UNIQUE (source, key)
+);
+CREATE INDEX directory_entries_name ON directory_entries (name_key) WHERE name_key IS NOT NULL;
+CREATE VIRTUAL TABLE directory_fts USING fts5 (
+  surname, given_name, profession, specialty, city, postal_code, addr, ids,
+  content = '', contentless_delete = 1, detail = column,
+  tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
+);
+CREATE VIRTUAL TABLE correspondents_fts USING fts5 (
+  surname, given_name, profession, specialty, city, postal_code, addr, ids,
+  content = '', contentless_delete = 1, detail = column,
+  tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
+);
+CREATE TABLE blocked_senders (
+  key TEXT PRIMARY KEY,
+  address TEXT NOT NULL,
+  reason TEXT NOT NULL CHECK (reason IN ('format', 'unwanted', 'other')),
+  note TEXT,
+  notify INTEGER NOT NULL DEFAULT 0,
+  since TEXT NOT NULL
+);
+`);
+      const own = db.prepare("SELECT id FROM folders WHERE parent_id IS NULL AND name = 'Bloqués' AND kind = 'user'").get() as { id: number } | undefined;
+      if (own) db.prepare("UPDATE folders SET kind = 'system', role = 'blocked', position = 7 WHERE id = ?").run(own.id);
+      else {
+        const taken = db.prepare("SELECT 1 FROM folders WHERE parent_id IS NULL AND name = 'Bloqués'").get() !== undefined;
+        db.prepare("INSERT INTO folders (kind, role, name, position, created_at) VALUES ('system', 'blocked', ?, 7, ?)").run(taken ? 'Bloqués (expéditeurs)' : 'Bloqués', Date.now());
+      }
+    },
+  },
+  {
+    // Letter search index without token positions (detail = column): searches are prefix words ANDed,
+    // never phrases, so positions were a third of every insert's index work and pages (each one
+    // encrypted twice through the WAL). A contentless index cannot be rebuilt in place: it is
+    // recreated and refilled from the letters.
+    version: 7,
+    up: (db) => {
+      db.exec(`
+DROP TABLE letters_fts;
+CREATE VIRTUAL TABLE letters_fts USING fts5 (
+  subject, body, patient, sender,
+  content = '', contentless_delete = 1, detail = column,
+  tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+);
+INSERT INTO letters_fts (rowid, subject, body, patient, sender)
+  SELECT l.id, l.subject, coalesce(b.body, ''),
+    CASE WHEN l.patient_surname IS NULL THEN '' ELSE l.patient_surname || ' ' || coalesce(l.patient_first_name, '') END,
+    l.sender
+  FROM letters l LEFT JOIN letter_bodies b ON b.letter_id = l.id;
 `);
     },
   },
