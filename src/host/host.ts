@@ -18,6 +18,7 @@ import { appHandlers } from './commands/app';
 import { cardHandlers } from './commands/card';
 import { accountHandlers } from './commands/accounts';
 import { composeHandlers } from './commands/compose';
+import { directoryHandlers } from './commands/directory';
 import { keyHandlers } from './commands/keys';
 import { mailHandlers } from './commands/mail';
 import { migrationHandlers } from './commands/migration';
@@ -91,6 +92,7 @@ export class Host implements HostContext {
       composeHandlers(this),
       mailHandlers(this),
       migrationHandlers(this),
+      directoryHandlers(this),
     ]);
     this.log.info('host started', { version: opts.version, shell: opts.shell });
   }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Draft } from '../../shared/domain';
 import { PliError } from '../../shared/errors';
 import type { HostContext } from '../context';
+import { recordCorrespondents } from '../directory';
 import type { SendPipeline } from '../mail/send';
 import type { Session } from '../session';
 import type { HandlerGroup } from './types';
@@ -26,6 +27,7 @@ export function composeHandlers(ctx: HostContext, pipelineOf: PipelineOf = sessi
         throw new PliError('account_missing', 'Aucun compte d’envoi n’est configuré : ajoutez votre compte APICRYPT dans les paramètres, puis renvoyez le courrier.');
       }
       const { letterId, warnings } = await pipeline.queue(draft);
+      await recordCorrespondents(session.mailbox, [...draft.to, ...(draft.cc ?? [])].map((address) => ({ address })));
       changed([]);
       // The letter is safe in "À envoyer"; the network part must not hold the command (nor fail it).
       void pipeline

@@ -6,6 +6,7 @@ import type { KeyService } from '../keys';
 import { CardSigner, loadTrustStore, type TrustStore } from '../signing';
 import type { Mailbox } from '../store/mailbox';
 import { SmtpClient } from '../transport/smtp-client';
+import { directoryServiceFor, recordCorrespondents } from '../directory';
 import { accountForTransport, listAccounts, mailTrust } from './accounts';
 import { ReceiveKeys, ReceivePipeline, retryReview, type ReceiveProgress } from './receive';
 import { SendPipeline } from './send';
@@ -93,7 +94,8 @@ export class MailService {
     for (const r of this.receivers) {
       const result = await r.sync();
       received += result.letterIds.length;
-      await this.exportAll(result.letterIds);
+      const kept = await this.sortBlocked(result.letterIds);
+      await this.exportAll(kept);
     }
     if (received > 0) this.deps.onNewLetters(received);
     const sent = this.sender ? (await this.sender.run({ force: true })).sent : 0;
@@ -106,6 +108,28 @@ export class MailService {
     await this.exportAll(r.letterIds);
     if (r.recovered > 0) this.deps.onNewLetters(r.recovered);
     return r.recovered;
+  }
+
+  /**
+   * Senders become correspondents (for the directory); letters from a blocked sender go to « Bloqués »,
+   * kept but neither announced nor handed to the practice software. Returns the letters to export.
+   */
+  private async sortBlocked(ids: number[]): Promise<number[]> {
+    if (ids.length === 0) return ids;
+    const { mailbox, log } = this.deps;
+    const directory = await directoryServiceFor(mailbox, log);
+    const keep: number[] = [];
+    const blocked: number[] = [];
+    const senders: { address: string }[] = [];
+    for (const id of ids) {
+      const letter = await mailbox.getLetter(id);
+      if (!letter) continue;
+      if (letter.sender) senders.push({ address: letter.sender });
+      (letter.sender && directory.isBlocked(letter.sender) ? blocked : keep).push(id);
+    }
+    await recordCorrespondents(mailbox, senders);
+    if (blocked.length > 0) await mailbox.moveLetters(blocked, 'blocked');
+    return keep;
   }
 
   private async exportAll(ids: number[]): Promise<void> {
