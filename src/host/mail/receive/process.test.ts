@@ -95,9 +95,11 @@ describe('processMessage', () => {
     expect(l.review?.code).toBe('key_not_found');
     expect(l.review?.message_fr).toContain('paul.MARTIN.126');
     expect(l.raw).toBe(raw);
-    // A damaged armor: checksum error.
+    // A damaged armor: checksum error. The first data character (after the 8-digit length) carries the
+    // low bits of the first three bytes, so changing it always changes the binary; the last group's
+    // left-aligned filler bits would not.
     const armored = seal('Bonjour');
-    const i = armored.lastIndexOf('#ENDBINASCII1#') - 12;
+    const i = armored.indexOf('#BINASCII1#') + '#BINASCII1#'.length + 1 + 8;
     const damaged = armored.slice(0, i) + (armored[i] === '1' ? '2' : '1') + armored.slice(i + 1);
     const d = await processMessage(mail(damaged), { keys: opener });
     expect(d.folder).toBe('review');
