@@ -76,8 +76,10 @@ const bench: BenchFn = async (ctx) => {
   let mb = await openMailbox({ file, key: dbKey });
   ctx.log(`inserting ${n} letters (encrypted)`);
   const insertMs = await fill(mb, n, peak);
-  out['mailbox.insert_letters_s'] = Math.round((n / insertMs) * 1000);
+  // Closing checkpoints what is left in the WAL: part of the insert work, so it is timed with it.
+  const c0 = performance.now();
   await mb.close();
+  out['mailbox.insert_letters_s'] = Math.round((n / (insertMs + performance.now() - c0)) * 1000);
 
   const t0 = performance.now();
   const key = await unlock(dir, PASSWORD);
@@ -115,10 +117,13 @@ const bench: BenchFn = async (ctx) => {
   const pb = await openMailbox({ file: plain, key: null, create: true });
   ctx.log(`inserting ${n} letters (baseline, unencrypted)`);
   const plainMs = await fill(pb, n, { rss: 0 });
-  out['mailbox.baseline_insert_letters_s'] = Math.round((n / plainMs) * 1000);
-  const pst = await searchTimes(pb, n);
-  out['mailbox.baseline_search_p95_ms'] = percentile(pst, 95);
+  const p0 = performance.now();
   await pb.close();
+  out['mailbox.baseline_insert_letters_s'] = Math.round((n / (plainMs + performance.now() - p0)) * 1000);
+  const pr = await openMailbox({ file: plain, key: null });
+  const pst = await searchTimes(pr, n);
+  out['mailbox.baseline_search_p95_ms'] = percentile(pst, 95);
+  await pr.close();
   return out;
 };
 

@@ -50,6 +50,10 @@ export function openDatabase(file: string, key: Uint8Array | null, opts: OpenOpt
       db.pragma('journal_mode = WAL');
       // FULL everywhere: the ledger needs it, and batched inserts pay one fsync per batch only.
       db.pragma('synchronous = FULL');
+      // Checkpoint every 64 MB of WAL rather than 4 MB: a checkpoint decrypts each page from the WAL and
+      // re-encrypts it into the database, so index pages rewritten by consecutive batches are copied
+      // once instead of once per batch. Atomicity and durability are the WAL's, unchanged.
+      db.pragma('wal_autocheckpoint = 16384');
     }
     db.pragma('foreign_keys = ON');
     const version = db.pragma('user_version', { simple: true }) as number;
