@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Address } from '../../../core/address';
 import { encodeText, writeHprimMedecinsFile, type WriterProfile } from '../../../core/hprim';
-import { parseDate } from '../../../core/patient';
+import { isNirValid, parseDate } from '../../../core/patient';
 import type { Draft } from '../../../shared/domain';
 import { PliError } from '../../../shared/errors';
 import type { LetterInput } from '../../store/types';
@@ -65,22 +65,34 @@ export function composeLetter(draft: Draft, opts: { sender: string; maxBytes: nu
   let payload: Uint8Array;
   let replaced: string[];
   let birthDate: string | undefined;
+  let documentDate = isoDay(now);
+  const nir = draft.patient?.nir?.trim();
+  const code = draft.patient?.code?.trim();
   if (draft.patient) {
     birthDate = parseDate(draft.patient.birthDate);
     if (!birthDate) {
       throw new PliError('patient_birth_date_invalid', `La date de naissance « ${draft.patient.birthDate} » n’est pas une date valide. Écrivez-la au format JJ/MM/AAAA.`);
+    }
+    if (nir && !isNirValid(nir)) {
+      throw new PliError('patient_nir_invalid', 'Le NIR saisi est incorrect (15 caractères avec la clé, qui ne correspond pas) : vérifiez-le sur la carte Vitale, ou laissez le champ vide.');
+    }
+    if (draft.patient.documentDate?.trim()) {
+      const d = parseDate(draft.patient.documentDate);
+      if (!d) throw new PliError('document_date_invalid', `La date du document « ${draft.patient.documentDate} » n’est pas une date valide. Écrivez-la au format JJ/MM/AAAA.`);
+      documentDate = d;
     }
     const recipient = to[0]!;
     const r = writeHprimMedecinsFile(
       [
         {
           patient: {
+            ...(code ? { code } : {}),
             surname: draft.patient.surname.trim(),
             firstName: draft.patient.firstName.trim(),
             birthDate,
-            ...(draft.patient.nir?.trim() ? { nir: draft.patient.nir.trim() } : {}),
+            ...(nir ? { nir } : {}),
           },
-          documentDate: isoDay(now),
+          documentDate,
           sender: { name: opts.sender.slice(0, opts.sender.lastIndexOf('@')) || opts.sender },
           recipient: { name: recipient.kind === 'apicrypt' ? recipient.local : recipient.address },
           text: draft.text.replace(/\r\n?/g, '\n'),
@@ -122,9 +134,9 @@ export function composeLetter(draft: Draft, opts: { sender: string; maxBytes: nu
             surname: draft.patient.surname.trim(),
             firstName: draft.patient.firstName.trim(),
             ...(birthDate ? { birthDate } : {}),
-            ...(draft.patient.nir?.trim() ? { nir: draft.patient.nir.trim() } : {}),
+            ...(nir ? { nir } : {}),
           },
-          documentDate: isoDay(now),
+          documentDate,
         }
       : {}),
     receivedAt: now.getTime(),

@@ -56,6 +56,24 @@ describe('compose', () => {
     expect(parseHprim(c.letter.payload!).documents[0]?.text.trim()).toBe('Bonjour,\nà bientôt.');
     expect(code(() => composeLetter({ to: ['paul.MARTIN@medical75.apicrypt.org'], subject: '', text: 'x'.repeat(2000) }, { sender: 'a@medical75.apicrypt.org', maxBytes: 1000 }))).toBe('letter_too_large');
     expect(letterLimit(undefined)).toBe(900 * 1024);
+  });
+
+  it('writes the patient code, NIR and document date into the header, and refuses a NIR whose key is wrong', () => {
+    const to = ['paul.MARTIN@medical75.apicrypt.org'];
+    const opts = { sender: 'jean.DUPONT@medical75.apicrypt.org', maxBytes: DEFAULT_MAX_LETTER_BYTES, now: new Date(2026, 10, 22) };
+    // Synthetic NIR: body 2 79 04 75 111 222, key 97 - (2790475111222 mod 97).
+    const body = '2790475111222';
+    const key = String(97 - Number(BigInt(body) % 97n)).padStart(2, '0');
+    const patient = { surname: 'LEFÈVRE', firstName: 'Amélie', birthDate: '1979-04-12', nir: `${body}${key}`, code: 'PAT-0042', documentDate: '2026-11-20' };
+    const c = composeLetter({ to, subject: '', patient, text: 'Compte rendu.' }, opts);
+    const doc = parseHprim(c.letter.payload!).documents[0]!;
+    expect(doc.patient.code).toBe('PAT-0042');
+    expect(doc.patient.nir).toBe(`${body}${key}`);
+    expect(doc.documentDate).toBe('2026-11-20');
+    expect(c.letter.documentDate).toBe('2026-11-20');
+    const wrongKey = String((Number(key) % 97) + 1).padStart(2, '0');
+    expect(code(() => composeLetter({ to, subject: '', patient: { ...patient, nir: `${body}${wrongKey}` }, text: 'x' }, opts))).toBe('patient_nir_invalid');
+    expect(code(() => composeLetter({ to, subject: '', patient: { ...patient, documentDate: '31/02/2026' }, text: 'x' }, opts))).toBe('document_date_invalid');
     expect(letterLimit(50 * 1024 * 1024)).toBe(MAX_LETTER_BYTES);
   });
 });

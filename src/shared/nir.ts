@@ -1,6 +1,7 @@
 /**
  * NIR (French social security number): 13 characters (sex, year, month, department, commune, order)
  * and a 2-digit key = 97 - (number mod 97). Corsican departments 2A/2B count as 19/18 for the key.
+ * In the contract layer because both the host (HPRIM headers) and the composer (live key check) use it.
  */
 
 export interface Nir {
