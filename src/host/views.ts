@@ -79,6 +79,7 @@ function documentsOf(l: Letter): LetterDocument[] {
           firstName: d.patient.firstName,
           ...(d.patient.birthDate ? { birthDate: d.patient.birthDate } : {}),
           ...(d.patient.nir ? { nirMasked: maskNir(d.patient.nir) } : {}),
+          ...(d.patient.code?.trim() ? { code: d.patient.code.trim() } : {}),
         },
         ...(d.documentDate ? { documentDate: d.documentDate } : {}),
         ...(d.sender.name ? { sender: d.sender.name } : {}),
@@ -122,6 +123,8 @@ export function detailView(l: Letter): LetterDetail {
     documents: documentsOf(l),
     attachmentList: l.attachments.map((a) => ({ id: String(a.id), name: a.name, size: a.size, mediaType: a.mime })),
     ...(l.signatureReason ? { signatureReason: l.signatureReason } : {}),
+    ...(l.signer ? { signer: l.signer.name, signerDetail: l.signer } : {}),
+    ...(l.html ? { html: l.html } : {}),
     ...(opt(l.messageId) ? { messageId: l.messageId! } : {}),
     ...(l.reviewCode ? { problemCode: l.reviewCode, problem: l.reviewMessage ?? l.reviewCode } : {}),
   };

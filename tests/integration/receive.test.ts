@@ -197,5 +197,10 @@ describe('receive pipeline (Dovecot + trusted-server simulator)', () => {
     expect(l!.signatureStatus).toBe('valid');
     expect(l!.text.replace(/\r\n/g, '\n')).toBe(body);
     expect(l!.reviewCode).toBeNull();
+    // The reader's details come from the certificate that signed, kept with the letter.
+    const full = await paul.mailbox.getLetter(l!.id);
+    const cert = signer.identity();
+    expect(full!.signer).toMatchObject({ name: cert.displayName, notBefore: cert.notBefore, notAfter: cert.notAfter });
+    expect(Date.parse(full!.signer!.signingTime!)).toBeGreaterThan(Date.now() - 600_000);
   });
 });

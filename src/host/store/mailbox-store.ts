@@ -26,6 +26,7 @@ import type {
   PatientInput,
   ReserveResult,
   SearchFilters,
+  SignerInfo,
 } from './types';
 
 type Row = Record<string, unknown>;
@@ -136,11 +137,11 @@ export class MailboxStore {
         `INSERT INTO letters (folder_id, kind, content_hash, subject, sender, recipients, message_id, apicrypt_id,
            patient_id, patient_surname, patient_first_name, patient_birth_date, patient_nir, document_date,
            received_at, sent_at, is_read, is_flagged, is_exported, signature_status, signature_reason, review_code,
-           review_message, has_abnormal, attachment_count, size, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           review_message, has_abnormal, attachment_count, size, created_at, signature_signer)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (content_hash) DO NOTHING`,
       ),
-      body: db.prepare('INSERT INTO letter_bodies (letter_id, body, payload, raw) VALUES (?, ?, ?, ?)'),
+      body: db.prepare('INSERT INTO letter_bodies (letter_id, body, payload, raw, html) VALUES (?, ?, ?, ?, ?)'),
       fts: db.prepare('INSERT INTO letters_fts (rowid, subject, body, patient, sender) VALUES (?, ?, ?, ?, ?)'),
       lab: db.prepare(
         `INSERT INTO lab_results (letter_id, patient_id, analyte_code, analyte_label, date, value, numeric_value,
@@ -199,10 +200,11 @@ export class MailboxStore {
       attachments.length,
       size,
       Date.now(),
+      l.signature?.signer ? JSON.stringify(l.signature.signer) : null,
     );
     if (r.changes === 0) return null;
     const id = Number(r.lastInsertRowid);
-    s.body.run(id, text, l.payload ?? null, l.raw ?? null);
+    s.body.run(id, text, l.payload ?? null, l.raw ?? null, l.html ?? null);
     const patientName = l.patient ? `${l.patient.surname} ${l.patient.firstName}` : '';
     s.fts.run(id, l.subject ?? '', text, patientName, l.sender ?? '');
     for (const x of labs) {
@@ -242,7 +244,7 @@ export class MailboxStore {
     const r = this.db
       .prepare(
         `SELECT ${SUMMARY_COLUMNS}, l.recipients, l.message_id, l.apicrypt_id, l.patient_birth_date, l.patient_nir,
-           l.sent_at, l.signature_reason, l.review_message, b.body, b.raw, b.payload
+           l.sent_at, l.signature_reason, l.signature_signer, l.review_message, b.body, b.raw, b.payload, b.html
          FROM letters l LEFT JOIN letter_bodies b ON b.letter_id = l.id WHERE l.id = ?`,
       )
       .get(id) as Row | undefined;
@@ -267,6 +269,8 @@ export class MailboxStore {
       },
       sentAt: (r.sent_at as number | null) ?? null,
       signatureReason: (r.signature_reason as string | null) ?? null,
+      signer: r.signature_signer ? (JSON.parse(r.signature_signer as string) as SignerInfo) : null,
+      html: (r.html as string | null) ?? null,
       reviewMessage: (r.review_message as string | null) ?? null,
       labs,
       attachments,
@@ -749,7 +753,7 @@ export class MailboxStore {
             `UPDATE letters SET folder_id = ?, kind = ?, subject = ?, sender = ?, recipients = ?, message_id = ?, apicrypt_id = ?,
                patient_id = ?, patient_surname = ?, patient_first_name = ?, patient_birth_date = ?, patient_nir = ?,
                document_date = ?, signature_status = ?, signature_reason = ?, review_code = ?, review_message = ?,
-               has_abnormal = ?, attachment_count = ?, size = ? WHERE id = ?`,
+               has_abnormal = ?, attachment_count = ?, size = ?, signature_signer = ? WHERE id = ?`,
           )
           .run(
             this.folderId(letter.folder),
@@ -772,10 +776,11 @@ export class MailboxStore {
             labs.some((x) => x.abnormal) ? 1 : 0,
             attachments.length,
             size,
+            letter.signature?.signer ? JSON.stringify(letter.signature.signer) : null,
             id,
           );
         const text = letter.text ?? '';
-        this.db.prepare('UPDATE letter_bodies SET body = ?, payload = ? WHERE letter_id = ?').run(text, letter.payload ?? null, id);
+        this.db.prepare('UPDATE letter_bodies SET body = ?, payload = ?, html = ? WHERE letter_id = ?').run(text, letter.payload ?? null, letter.html ?? null, id);
         this.db.prepare('DELETE FROM letters_fts WHERE rowid = ?').run(id);
         const patientName = letter.patient ? `${letter.patient.surname} ${letter.patient.firstName}` : '';
         s.fts.run(id, letter.subject ?? '', text, patientName, letter.sender ?? '');

@@ -407,6 +407,17 @@ INSERT INTO letters_fts (rowid, subject, body, patient, sender)
 `);
     },
   },
+  {
+    // Signature details (who signed, certificate validity, signing time) for the reader, and the HTML
+    // version of plain mails for the sandboxed view.
+    version: 8,
+    up: (db) => {
+      db.exec(`
+ALTER TABLE letters ADD COLUMN signature_signer TEXT;
+ALTER TABLE letter_bodies ADD COLUMN html TEXT;
+`);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1]!.version;

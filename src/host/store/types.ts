@@ -30,6 +30,20 @@ export interface AttachmentInput {
   bytes: Uint8Array;
 }
 
+/** Who signed a received letter, as its certificate says (kept for the reader's signature details). */
+export interface SignerInfo {
+  name: string;
+  rpps?: string;
+  adeli?: string;
+  profession?: string;
+  issuer?: string;
+  /** ISO dates of the certificate's validity. */
+  notBefore: string;
+  notAfter: string;
+  /** ISO date from the signing-time attribute (the signer's clock). */
+  signingTime?: string;
+}
+
 export interface LetterInput {
   kind: string;
   folder: FolderRole | number;
@@ -51,7 +65,9 @@ export interface LetterInput {
   read?: boolean;
   flagged?: boolean;
   exported?: boolean;
-  signature?: { status: string; reason?: string };
+  signature?: { status: string; reason?: string; signer?: SignerInfo };
+  /** The HTML version of a plain mail, when it had one (shown only in a sandboxed view). */
+  html?: string;
   review?: { code: string; message_fr: string };
   labs?: LabInput[];
   attachments?: AttachmentInput[];
@@ -111,6 +127,8 @@ export interface Letter extends LetterSummary {
   patient: { surname: string | null; firstName: string | null; birthDate: string | null; nir: string | null };
   sentAt: number | null;
   signatureReason: string | null;
+  signer: SignerInfo | null;
+  html: string | null;
   reviewMessage: string | null;
   labs: LabResult[];
   attachments: { id: number; index: number; name: string; mime: string; size: number }[];

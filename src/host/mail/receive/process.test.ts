@@ -111,6 +111,18 @@ describe('processMessage', () => {
     await expect(processMessage(mail(seal('x')), { keys: closed })).rejects.toMatchObject({ code: 'mailbox_closed' });
   });
 
+  it('keeps the HTML version of a plain mail beside its text, for the sandboxed view', async () => {
+    const raw =
+      'From: <secretariat@clinique.test>\r\nTo: <paul.MARTIN@medical75.apicrypt.org>\r\nSubject: Horaires\r\nMIME-Version: 1.0\r\n' +
+      'Content-Type: multipart/alternative; boundary="a"\r\n\r\n--a\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nOuvert le lundi.\r\n' +
+      '--a\r\nContent-Type: text/html; charset=UTF-8\r\n\r\n<p>Ouvert le <b>lundi</b>.</p><img src="https://tracker.invalid/x.png">\r\n--a--\r\n';
+    const l = await processMessage(new Uint8Array(Buffer.from(raw)), { keys: opener });
+    expect(l.text?.trim()).toBe('Ouvert le lundi.');
+    expect(l.html).toContain('<b>lundi</b>');
+    const textOnly = await processMessage(mail('Bonjour.\n'), { keys: opener });
+    expect(textOnly.html).toBeUndefined();
+  });
+
   it('keeps plain mail and delivery-status notifications in Réception', async () => {
     const plain = await processMessage(mail('Bonjour, à bientôt.\n'), { keys: opener });
     expect(plain).toMatchObject({ kind: 'plain', folder: 'reception', text: 'Bonjour, à bientôt.\n' });

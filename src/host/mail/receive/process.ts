@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { signedEntityOf, verifySignedMime, type TrustAnchors } from '../../../core/signature';
+import { signedEntityOf, verifySignedMime, type SignatureVerification, type TrustAnchors } from '../../../core/signature';
 import { isPliError } from '../../../shared/errors';
-import type { AttachmentInput, LetterInput } from '../../store/types';
+import type { AttachmentInput, LetterInput, SignerInfo } from '../../store/types';
 import { classifyMail } from '../classify';
 import { looksLikeMimeEntity, parseMail, receivedContentHash, type MailAttachment, type ParsedMail } from '../mime';
 import { hprimFields } from './hprim-fields';
@@ -42,7 +42,9 @@ function attachmentsOf(list: MailAttachment[]): AttachmentInput[] {
 interface Content {
   text: string;
   attachments: AttachmentInput[];
-  signature?: { status: string; reason?: string };
+  signature?: NonNullable<LetterInput['signature']>;
+  /** The HTML version, when the entity had one. */
+  html?: string;
   /** The decrypted MIME entity, when the payload was one (kept to verify again later). */
   payload?: Uint8Array;
 }
@@ -54,10 +56,30 @@ async function readMimeEntity(bytes: Uint8Array, trust: TrustAnchors): Promise<C
   const mail = await parseMail(inner);
   const attachments = attachmentsOf(mail.attachments.filter((a) => !/pkcs7-signature/i.test(a.mimeType)));
   const out: Content = { text: mail.text || stripHtml(mail.html), attachments, payload: bytes };
+  if (mail.html) out.html = mail.html;
   if (verdict.status !== 'not_signed') {
-    out.signature = verdict.reason_fr ? { status: verdict.status, reason: verdict.reason_fr } : { status: verdict.status };
+    out.signature = { status: verdict.status };
+    if (verdict.reason_fr) out.signature.reason = verdict.reason_fr;
+    const signer = signerInfo(verdict);
+    if (signer) out.signature.signer = signer;
   }
   return out;
+}
+
+/** The reader's signature details, from the certificate that signed (never the letter's claims). */
+function signerInfo(v: SignatureVerification): SignerInfo | undefined {
+  const c = v.signer;
+  if (!c) return undefined;
+  return {
+    name: c.displayName,
+    ...(c.rpps ? { rpps: c.rpps } : {}),
+    ...(c.adeli ? { adeli: c.adeli } : {}),
+    ...(c.profession ? { profession: c.profession } : {}),
+    ...(c.issuerCommonName ? { issuer: c.issuerCommonName } : {}),
+    notBefore: c.notBefore,
+    notAfter: c.notAfter,
+    ...(v.signingTime ? { signingTime: v.signingTime } : {}),
+  };
 }
 
 function stripHtml(html: string | undefined): string {
@@ -106,7 +128,7 @@ export async function processMessage(raw: Uint8Array, deps: ProcessDeps): Promis
       base.kind = 'smime';
       break;
     case 'plain':
-      content = { text: mail.text || stripHtml(mail.html), attachments: attachmentsOf(cls.others) };
+      content = { text: mail.text || stripHtml(mail.html), attachments: attachmentsOf(cls.others), ...(mail.html ? { html: mail.html } : {}) };
       break;
     case 'apicrypt':
     case 'apz': {
@@ -144,6 +166,7 @@ export async function processMessage(raw: Uint8Array, deps: ProcessDeps): Promis
   if (review) return { ...base, folder: 'review', review, text: content.text, attachments: content.attachments };
   const letter: LetterInput = { ...base, text: content.text, attachments: content.attachments };
   if (content.signature) letter.signature = content.signature;
+  if (content.html) letter.html = content.html;
   if (content.payload) letter.payload = content.payload;
   // The same APICRYPT letter reaches each recipient re-encrypted with another pad: once read, it is
   // recognised by its Message-ID and content (e.g. delivered to a doctor's and to the practice's box).
