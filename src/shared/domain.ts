@@ -29,6 +29,8 @@ export const PatientRef = z.object({
   birthDate: z.string().optional(),
   /** Masked for display (e.g. "1 85 03 75 *** *** **"); the full NIR never crosses the contract. */
   nirMasked: z.string().optional(),
+  /** The patient's code at the sender (HPRIM header line 1). */
+  code: z.string().optional(),
 });
 export type PatientRef = z.infer<typeof PatientRef>;
 
@@ -87,11 +89,27 @@ export const AttachmentInfo = z.object({
 });
 export type AttachmentInfo = z.infer<typeof AttachmentInfo>;
 
+/** Who signed, from the signer's certificate: shown in the signature details. */
+export const SignerDetail = z.object({
+  name: z.string(),
+  rpps: z.string().optional(),
+  adeli: z.string().optional(),
+  profession: z.string().optional(),
+  issuer: z.string().optional(),
+  notBefore: z.string(),
+  notAfter: z.string(),
+  signingTime: z.string().optional(),
+});
+export type SignerDetail = z.infer<typeof SignerDetail>;
+
 export const LetterDetail = LetterSummary.extend({
   documents: z.array(LetterDocument),
   attachmentList: z.array(AttachmentInfo),
   signatureReason: z.string().optional(),
   signer: z.string().optional(),
+  signerDetail: SignerDetail.optional(),
+  /** The HTML version of a plain mail (rare): the reader shows it only in a sandboxed view. */
+  html: z.string().optional(),
   messageId: z.string().optional(),
   /** French reason and the action offered when the letter could not be read. */
   problemCode: z.string().optional(),
@@ -168,6 +186,10 @@ export const Draft = z
         firstName: z.string().max(100),
         birthDate: z.string().max(10),
         nir: z.string().max(30).optional(),
+        /** The patient's code at the sender (HPRIM header line 1). */
+        code: z.string().max(20).optional(),
+        /** The document's date (HPRIM header line 10), ISO or JJ/MM/AAAA; today when absent. */
+        documentDate: z.string().max(10).optional(),
       })
       .optional(),
     text: z.string().max(10_000_000),

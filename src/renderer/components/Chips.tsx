@@ -1,4 +1,4 @@
-import { useId, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { t } from '../i18n';
 
 /** A loose address check: something@domain.tld, no spaces. The host validates for real. */
@@ -6,11 +6,69 @@ export function looksLikeAddress(s: string): boolean {
   return /^[^\s@<>(),;:]+@[^\s@<>(),;:]+\.[^\s@<>(),;:]{2,}$/.test(s);
 }
 
-/** Recipients as removable chips; Enter, comma or semicolon adds what was typed. */
-export function ChipsInput({ label, values, onChange, id }: { label: string; values: string[]; onChange: (v: string[]) => void; id: string }) {
+/** One proposal of the autocomplete: the address to add and how to present it. */
+export interface AddressSuggestion {
+  address: string;
+  label: string;
+  detail?: string;
+}
+
+export type SuggestAddresses = (query: string) => Promise<AddressSuggestion[]>;
+
+/**
+ * Recipients as removable chips; Enter, comma or semicolon adds what was typed. With `suggest`, the field
+ * is a combobox: proposals from the directory appear under it, arrows move, Enter or a click picks.
+ */
+export function ChipsInput({
+  label,
+  values,
+  onChange,
+  id,
+  suggest,
+}: {
+  label: string;
+  values: string[];
+  onChange: (v: string[]) => void;
+  id: string;
+  suggest?: SuggestAddresses;
+}) {
   const [text, setText] = useState('');
   const [invalid, setInvalid] = useState<string>();
+  const [options, setOptions] = useState<AddressSuggestion[]>([]);
+  const [active, setActive] = useState(-1);
   const hintId = useId();
+  const listId = `${id}-suggestions`;
+  const asked = useRef(0);
+  const current = useRef('');
+  current.current = text;
+
+  useEffect(() => {
+    const q = text.trim();
+    if (!suggest || q.length < 2 || /[,;]/.test(q)) {
+      setOptions([]);
+      return;
+    }
+    const ticket = ++asked.current;
+    // A short pause so that fast typing asks once, not once per key.
+    const timer = setTimeout(() => {
+      suggest(q).then(
+        (found) => {
+          if (ticket !== asked.current) return;
+          setOptions(found.filter((s) => !values.includes(s.address)).slice(0, 8));
+          setActive(-1);
+        },
+        () => ticket === asked.current && setOptions([]),
+      );
+    }, 120);
+    return () => clearTimeout(timer);
+  }, [text, suggest, values]);
+
+  const add = (addresses: string[]) => {
+    setInvalid(undefined);
+    onChange([...values, ...addresses.filter((p) => !values.includes(p))]);
+    setText('');
+    setOptions([]);
+  };
   const commit = (raw: string): boolean => {
     const parts = raw.split(/[,;\s]+/).map((s) => s.trim()).filter(Boolean);
     if (!parts.length) return true;
@@ -19,19 +77,29 @@ export function ChipsInput({ label, values, onChange, id }: { label: string; val
       setInvalid(bad);
       return false;
     }
-    setInvalid(undefined);
-    onChange([...values, ...parts.filter((p) => !values.includes(p))]);
-    setText('');
+    add(parts);
     return true;
   };
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
-    if (e.key === 'Enter' || e.key === ',' || e.key === ';') {
+    if (options.length && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
+      e.preventDefault();
+      const step = e.key === 'ArrowDown' ? 1 : -1;
+      setActive((a) => (a + step + options.length) % options.length);
+    } else if (e.key === 'Escape' && options.length) {
+      e.preventDefault();
+      e.stopPropagation();
+      setOptions([]);
+    } else if (e.key === 'Enter' && active >= 0 && options[active]) {
+      e.preventDefault();
+      add([options[active]!.address]);
+    } else if (e.key === 'Enter' || e.key === ',' || e.key === ';') {
       e.preventDefault();
       commit(text);
     } else if (e.key === 'Backspace' && text === '' && values.length) {
       onChange(values.slice(0, -1));
     }
   };
+  const open = options.length > 0;
   return (
     <div className="field chips-field">
       <label htmlFor={id}>{label}</label>
@@ -53,12 +121,40 @@ export function ChipsInput({ label, values, onChange, id }: { label: string; val
           value={text}
           onChange={(e) => setText(e.target.value)}
           onKeyDown={onKeyDown}
-          onBlur={() => commit(text)}
+          // A click on a proposal blurs the field first: let the click land before committing the text.
+          onBlur={() => setTimeout(() => commit(current.current), 150)}
           aria-describedby={hintId}
           aria-invalid={invalid ? true : undefined}
           autoComplete="off"
+          {...(suggest
+            ? {
+                role: 'combobox',
+                'aria-autocomplete': 'list' as const,
+                'aria-expanded': open,
+                'aria-controls': listId,
+                ...(active >= 0 ? { 'aria-activedescendant': `${listId}-${active}` } : {}),
+              }
+            : {})}
         />
       </div>
+      {suggest && (
+        <ul id={listId} role="listbox" className="suggestions" aria-label={t('compose.suggestions')} hidden={!open}>
+          {options.map((o, i) => (
+            <li
+              key={o.address}
+              id={`${listId}-${i}`}
+              role="option"
+              aria-selected={i === active}
+              className={i === active ? 'active' : undefined}
+              onMouseDown={(e) => e.preventDefault()}
+              onClick={() => add([o.address])}
+            >
+              <span className="suggestion-label">{o.label}</span> <span className="muted">{o.address}</span>
+              {o.detail && <span className="suggestion-detail muted"> — {o.detail}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
       <p id={hintId} className={invalid ? 'field-error' : 'hint'}>
         {invalid ? t('compose.invalidAddress', { address: invalid }) : t('compose.recipientsHint')}
       </p>

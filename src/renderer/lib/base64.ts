@@ -15,3 +15,10 @@ export function letterSize(text: string, attachmentsBase64: string[]): number {
 
 /** Default APICRYPT size limit for one letter. */
 export const DEFAULT_SIZE_LIMIT = 900 * 1024;
+
+export function base64ToBytes(base64: string): Uint8Array {
+  const bin = atob(base64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}

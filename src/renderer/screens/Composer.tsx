@@ -1,8 +1,9 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useCallback, useRef, useState, type FormEvent } from 'react';
 import type { PliApi } from '../../shared/api';
 import type { Draft } from '../../shared/domain';
+import { parseNir } from '../../shared/nir';
 import { ErrorAlert, Notice } from '../components/Alert';
-import { ChipsInput } from '../components/Chips';
+import { ChipsInput, type SuggestAddresses } from '../components/Chips';
 import { Dialog } from '../components/Dialog';
 import { t, tn } from '../i18n';
 import { bytesToBase64, DEFAULT_SIZE_LIMIT, letterSize } from '../lib/base64';
@@ -10,11 +11,21 @@ import { toProblem, type Problem } from '../lib/errors';
 import { formatBytes } from '../lib/format';
 import { subjectWarnings } from '../lib/subject-warning';
 
-interface Attachment {
+export interface ComposerAttachment {
   name: string;
   mediaType: string;
   base64: string;
   size: number;
+}
+
+/** What a reply or a forward starts from. */
+export interface ComposerStart {
+  title?: string;
+  to?: string[];
+  subject?: string;
+  patient?: { surname: string; firstName: string; birthDate?: string; code?: string };
+  text?: string;
+  attachments?: ComposerAttachment[];
 }
 
 export interface ComposerProps {
@@ -22,18 +33,33 @@ export interface ComposerProps {
   onDone: (message: string) => void;
   onCancel: () => void;
   sizeLimit?: number;
+  start?: ComposerStart;
 }
 
-/** A new letter: recipients, clear-text subject (warned), patient, text, attachments, optional CPS signature. */
-export function Composer({ api, onDone, onCancel, sizeLimit = DEFAULT_SIZE_LIMIT }: ComposerProps) {
-  const [to, setTo] = useState<string[]>([]);
+/** NIR field state: empty, being typed, or complete with a right or wrong key. */
+function nirState(raw: string): 'empty' | 'partial' | 'valid' | 'invalid' {
+  if (!raw.trim()) return 'empty';
+  const n = parseNir(raw);
+  if (!n || n.key === undefined) return raw.replace(/\s/g, '').length >= 15 ? 'invalid' : 'partial';
+  return n.valid ? 'valid' : 'invalid';
+}
+
+/**
+ * A new letter: recipients (directory autocomplete), clear-text subject (warned), patient (HPRIM header),
+ * text, attachments, optional CPS signature.
+ */
+export function Composer({ api, onDone, onCancel, sizeLimit = DEFAULT_SIZE_LIMIT, start }: ComposerProps) {
+  const [to, setTo] = useState<string[]>(start?.to ?? []);
   const [cc, setCc] = useState<string[]>([]);
-  const [subject, setSubject] = useState('');
-  const [surname, setSurname] = useState('');
-  const [firstName, setFirstName] = useState('');
-  const [birthDate, setBirthDate] = useState('');
-  const [text, setText] = useState('');
-  const [attachments, setAttachments] = useState<Attachment[]>([]);
+  const [subject, setSubject] = useState(start?.subject ?? '');
+  const [surname, setSurname] = useState(start?.patient?.surname ?? '');
+  const [firstName, setFirstName] = useState(start?.patient?.firstName ?? '');
+  const [birthDate, setBirthDate] = useState(start?.patient?.birthDate ?? '');
+  const [nir, setNir] = useState('');
+  const [patientCode, setPatientCode] = useState(start?.patient?.code ?? '');
+  const [documentDate, setDocumentDate] = useState('');
+  const [text, setText] = useState(start?.text ?? '');
+  const [attachments, setAttachments] = useState<ComposerAttachment[]>(start?.attachments ?? []);
   const [sign, setSign] = useState(false);
   const [busy, setBusy] = useState<'send' | 'draft'>();
   const [problem, setProblem] = useState<Problem>();
@@ -45,6 +71,18 @@ export function Composer({ api, onDone, onCancel, sizeLimit = DEFAULT_SIZE_LIMIT
   const size = letterSize(text, attachments.map((a) => a.base64));
   const tooBig = size > sizeLimit;
   const hasPatient = surname.trim() !== '' || firstName.trim() !== '' || birthDate !== '';
+  const nirCheck = nirState(nir);
+  const suggest = useCallback<SuggestAddresses>(
+    async (query) =>
+      (await api.invoke('directory.search', { query, limit: 8 })).entries.flatMap((e) =>
+        e.addresses.slice(0, 1).map((address) => ({
+          address,
+          label: e.displayName,
+          ...(e.specialty || e.profession || e.city ? { detail: [e.specialty ?? e.profession, e.city].filter(Boolean).join(', ') } : {}),
+        })),
+      ),
+    [api],
+  );
 
   const draft = (): Draft => ({
     to,
@@ -53,12 +91,23 @@ export function Composer({ api, onDone, onCancel, sizeLimit = DEFAULT_SIZE_LIMIT
     text,
     sign,
     attachments: attachments.map(({ name, mediaType, base64 }) => ({ name, mediaType, base64 })),
-    ...(hasPatient ? { patient: { surname: surname.trim(), firstName: firstName.trim(), birthDate } } : {}),
+    ...(hasPatient
+      ? {
+          patient: {
+            surname: surname.trim(),
+            firstName: firstName.trim(),
+            birthDate,
+            ...(nir.trim() ? { nir: nir.trim() } : {}),
+            ...(patientCode.trim() ? { code: patientCode.trim() } : {}),
+            ...(documentDate ? { documentDate } : {}),
+          },
+        }
+      : {}),
   });
 
   const addFiles = async (files: FileList | null) => {
     if (!files) return;
-    const added: Attachment[] = [];
+    const added: ComposerAttachment[] = [];
     for (const f of Array.from(files)) {
       const bytes = new Uint8Array(await f.arrayBuffer());
       added.push({ name: f.name, mediaType: f.type || 'application/octet-stream', base64: bytesToBase64(bytes), size: f.size });
@@ -85,6 +134,7 @@ export function Composer({ api, onDone, onCancel, sizeLimit = DEFAULT_SIZE_LIMIT
     if (busy) return;
     if (!to.length) return setProblem({ code: 'no_recipient', message: t('compose.noRecipient') });
     if (tooBig) return setProblem({ code: 'too_big', message: t('compose.tooBig', { limit: formatBytes(sizeLimit) }) });
+    if (nirCheck === 'invalid' || nirCheck === 'partial') return setProblem({ code: 'nir', message: t('compose.nirInvalid') });
     if (sign) {
       try {
         const card = await api.invoke('card.status', {});
@@ -113,10 +163,10 @@ export function Composer({ api, onDone, onCancel, sizeLimit = DEFAULT_SIZE_LIMIT
 
   return (
     <section className="composer" aria-labelledby="composer-title">
-      <h2 id="composer-title">{t('compose.title')}</h2>
+      <h2 id="composer-title">{start?.title ?? t('compose.title')}</h2>
       <form onSubmit={send} noValidate>
-        <ChipsInput id="compose-to" label={t('compose.to')} values={to} onChange={setTo} />
-        <ChipsInput id="compose-cc" label={t('compose.cc')} values={cc} onChange={setCc} />
+        <ChipsInput id="compose-to" label={t('compose.to')} values={to} onChange={setTo} suggest={suggest} />
+        <ChipsInput id="compose-cc" label={t('compose.cc')} values={cc} onChange={setCc} suggest={suggest} />
         <div className="field">
           <label htmlFor="compose-subject">{t('compose.subject')}</label>
           <input id="compose-subject" value={subject} onChange={(e) => setSubject(e.target.value)} maxLength={200} aria-describedby="subject-hint subject-warnings" />
@@ -146,6 +196,32 @@ export function Composer({ api, onDone, onCancel, sizeLimit = DEFAULT_SIZE_LIMIT
           <div className="field">
             <label htmlFor="compose-birthdate">{t('compose.birthDate')}</label>
             <input id="compose-birthdate" type="date" value={birthDate} onChange={(e) => setBirthDate(e.target.value)} />
+          </div>
+          <div className="field">
+            <label htmlFor="compose-nir">{t('compose.nir')}</label>
+            <input
+              id="compose-nir"
+              value={nir}
+              onChange={(e) => setNir(e.target.value.slice(0, 21))}
+              inputMode="numeric"
+              autoComplete="off"
+              aria-describedby="compose-nir-check"
+              aria-invalid={nirCheck === 'invalid' ? true : undefined}
+            />
+            <p id="compose-nir-check" className={nirCheck === 'invalid' ? 'field-error' : 'hint'} data-testid="nir-check" aria-live="polite">
+              {nirCheck === 'valid' ? t('compose.nirValid') : nirCheck === 'invalid' ? t('compose.nirInvalid') : t('compose.nirHint')}
+            </p>
+          </div>
+          <div className="field">
+            <label htmlFor="compose-patient-code">{t('compose.patientCode')}</label>
+            <input id="compose-patient-code" value={patientCode} onChange={(e) => setPatientCode(e.target.value)} maxLength={20} autoComplete="off" />
+          </div>
+          <div className="field">
+            <label htmlFor="compose-document-date">{t('compose.documentDate')}</label>
+            <input id="compose-document-date" type="date" value={documentDate} onChange={(e) => setDocumentDate(e.target.value)} aria-describedby="compose-document-date-hint" />
+            <p id="compose-document-date-hint" className="hint">
+              {t('compose.documentDateHint')}
+            </p>
           </div>
         </fieldset>
         <div className="field">

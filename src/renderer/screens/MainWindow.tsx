@@ -9,7 +9,7 @@ import { t, tn } from '../i18n';
 import { toProblem, type Problem } from '../lib/errors';
 import { shortcutFor } from '../lib/shortcuts';
 import { useLetterPages, type ListSource } from '../lib/useLetterPages';
-import { Composer } from './Composer';
+import { Composer, type ComposerStart } from './Composer';
 import { FolderList, folderName } from './FolderList';
 import { HelpDialog } from './HelpDialog';
 import { LetterList } from './LetterList';
@@ -41,6 +41,12 @@ export function MainWindow({ api, info, settings, onSettings, onLock }: MainWind
   const [problem, setProblem] = useState<Problem>();
   const [notice, setNotice] = useState<string>();
   const [help, setHelp] = useState(false);
+  // Each composition starts afresh (new, reply or forward): the key remounts the composer.
+  const [composing, setComposing] = useState<{ key: number; start?: ComposerStart }>({ key: 0 });
+  const compose = useCallback((start?: ComposerStart) => {
+    setComposing((c) => ({ key: c.key + 1, ...(start ? { start } : {}) }));
+    setView('compose');
+  }, []);
   const searchInput = useRef<HTMLInputElement>(null);
 
   const loadFolders = useCallback(() => {
@@ -126,7 +132,7 @@ export function MainWindow({ api, info, settings, onSettings, onLock }: MainWind
           setTimeout(() => searchInput.current?.focus(), 0);
           break;
         case 'compose':
-          setView('compose');
+          compose();
           break;
         case 'sync':
           void runSync();
@@ -175,7 +181,7 @@ export function MainWindow({ api, info, settings, onSettings, onLock }: MainWind
           {t('app.title')} <span className="muted version">{info.version}</span>
         </p>
         <nav className="toolbar" aria-label={t('main.toolbar')}>
-          <button type="button" className="primary" onClick={() => setView('compose')} aria-keyshortcuts="n">
+          <button type="button" className="primary" onClick={() => compose()} aria-keyshortcuts="n">
             {t('main.compose')}
           </button>
           <button type="button" onClick={() => void runSync()} disabled={syncing} aria-keyshortcuts="r">
@@ -236,7 +242,9 @@ export function MainWindow({ api, info, settings, onSettings, onLock }: MainWind
         <main className="content" aria-label={t('main.content')}>
           {view === 'compose' && (
             <Composer
+              key={composing.key}
               api={api}
+              {...(composing.start ? { start: composing.start } : {})}
               onCancel={() => setView('mail')}
               onDone={(msg) => {
                 setNotice(msg);
@@ -272,6 +280,7 @@ export function MainWindow({ api, info, settings, onSettings, onLock }: MainWind
                   letterId={openId}
                   folders={folders}
                   monospace={settings.monospaceLetters}
+                  onCompose={compose}
                   onClose={() => {
                     document.querySelector<HTMLElement>(`#letter-${CSS.escape(openId)}`)?.focus();
                     setOpenId(undefined);

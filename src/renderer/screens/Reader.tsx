@@ -1,13 +1,15 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { PliApi } from '../../shared/api';
-import type { Folder, LabResult, LabSeries, LetterDetail, LetterDocument, LetterSummary, PatientRef } from '../../shared/domain';
+import type { Folder, LabResult, LabSeries, LetterDetail, LetterDocument, LetterSummary, PatientRef, SignerDetail } from '../../shared/domain';
 import { ErrorAlert, Notice } from '../components/Alert';
+import { AttachmentList } from '../components/Attachments';
 import { SignatureBadge } from '../components/Badges';
 import { LabTable } from '../components/LabTable';
 import { TrendChart } from '../components/TrendChart';
 import { t } from '../i18n';
 import { toProblem, type Problem } from '../lib/errors';
-import { formatBytes, formatDate, formatDateTime } from '../lib/format';
+import { formatDate, formatDateTime } from '../lib/format';
+import type { ComposerAttachment, ComposerStart } from './Composer';
 import { folderName, sortFolders } from './FolderList';
 
 export interface ReaderProps {
@@ -18,10 +20,20 @@ export interface ReaderProps {
   /** A change made here (read, flag, move, retry) that the list and counts must reflect. */
   onChanged: (id: string, change: Partial<LetterSummary> | 'moved') => void;
   onClose: () => void;
+  /** Opens the composer for a reply or a forward. */
+  onCompose: (start: ComposerStart) => void;
+}
+
+const prefixed = (prefix: string, subject: string) => (subject.toLowerCase().startsWith(prefix.toLowerCase()) ? subject : `${prefix} ${subject}`.trim());
+
+/** The patient of a reply or forward: the same person, so that the answer files under the same record. */
+function patientStart(l: LetterDetail): ComposerStart['patient'] {
+  const p = l.patient ?? l.documents[0]?.patient;
+  return p ? { surname: p.surname, firstName: p.firstName, ...(p.birthDate ? { birthDate: p.birthDate } : {}) } : undefined;
 }
 
 /** One letter: header, patient card, signature, text, lab results with trends, attachments, actions. */
-export function Reader({ api, letterId, folders, monospace, onChanged, onClose }: ReaderProps) {
+export function Reader({ api, letterId, folders, monospace, onChanged, onClose, onCompose }: ReaderProps) {
   const [letter, setLetter] = useState<LetterDetail>();
   const [problem, setProblem] = useState<Problem>();
   const [actionProblem, setActionProblem] = useState<Problem>();
@@ -64,7 +76,7 @@ export function Reader({ api, letterId, folders, monospace, onChanged, onClose }
     setActionProblem(undefined);
     try {
       await fn();
-      setNotice(done);
+      if (done) setNotice(done);
     } catch (e) {
       setActionProblem(toProblem(e, t('common.error')));
     }
@@ -91,6 +103,31 @@ export function Reader({ api, letterId, folders, monospace, onChanged, onClose }
       setLetter({ ...letter, ...patch });
       onChanged(letter.id, patch);
     }, done);
+  const patient = patientStart(letter);
+  const reply = () =>
+    onCompose({
+      title: t('reader.replyTitle'),
+      to: [letter.sender],
+      subject: prefixed('Re :', letter.subject),
+      ...(patient ? { patient } : {}),
+    });
+  // A forward goes through the composer: it is signed and encrypted again, for the colleague.
+  const forward = () =>
+    act(async () => {
+      const attachments: ComposerAttachment[] = [];
+      for (const a of letter.attachmentList) {
+        const r = await api.invoke('letters.attachment', { letterId: letter.id, attachmentId: a.id });
+        attachments.push({ name: r.name, mediaType: r.mediaType, base64: r.base64, size: a.size });
+      }
+      const intro = t('reader.forwardIntro', { from: letter.sender, date: formatDateTime(letter.date) });
+      onCompose({
+        title: t('reader.forwardTitle'),
+        subject: prefixed('Tr :', letter.subject),
+        ...(patient ? { patient } : {}),
+        text: intro + letter.documents.map((d) => d.text).join('\n\n'),
+        attachments,
+      });
+    }, '');
   const move = (folderId: string, done: string) =>
     act(async () => {
       await api.invoke('letters.move', { ids: [letter.id], folderId });
@@ -120,9 +157,19 @@ export function Reader({ api, letterId, folders, monospace, onChanged, onClose }
           <dd data-testid="signature">
             <SignatureBadge status={letter.signature} reason={letter.signatureReason} />
             {letter.signer && <span className="signer"> — {letter.signer}</span>}
+            {letter.signerDetail && <SignerDetails signer={letter.signerDetail} />}
           </dd>
         </dl>
         <div className="toolbar" role="toolbar" aria-label={t('reader.actions')}>
+          <button type="button" onClick={reply}>
+            {t('reader.reply')}
+          </button>
+          <button type="button" onClick={() => void forward()}>
+            {t('reader.forward')}
+          </button>
+          <button type="button" onClick={() => window.print()}>
+            {t('reader.print')}
+          </button>
           <button type="button" onClick={() => setFlags({ read: !letter.read }, letter.read ? t('reader.markedUnread') : t('reader.markedRead'))}>
             {letter.read ? t('reader.markUnread') : t('reader.markRead')}
           </button>
@@ -174,20 +221,52 @@ export function Reader({ api, letterId, folders, monospace, onChanged, onClose }
         <DocumentView key={i} api={api} doc={doc} fallbackPatient={letter.patient} monospace={monospace} index={i} />
       ))}
 
-      {letter.attachmentList.length > 0 && (
-        <section aria-labelledby="attachments-title" className="attachments">
-          <h3 id="attachments-title">{t('reader.attachments')}</h3>
-          <ul>
-            {letter.attachmentList.map((a) => (
-              <li key={a.id}>
-                <span aria-hidden="true">▸ </span>
-                {a.name} <span className="muted">({formatBytes(a.size)}, {a.mediaType})</span>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
+      {letter.html !== undefined && <HtmlVersion html={letter.html} />}
+
+      {letter.attachmentList.length > 0 && <AttachmentList api={api} letterId={letter.id} attachments={letter.attachmentList} />}
     </article>
+  );
+}
+
+/** The signer as its certificate names them: RPPS, profession, validity, signing time. */
+function SignerDetails({ signer }: { signer: SignerDetail }) {
+  return (
+    <details className="signer-details" data-testid="signer-details">
+      <summary>{t('reader.signer')}</summary>
+      <ul>
+        <li>
+          {signer.name}
+          {signer.profession ? `, ${signer.profession}` : ''}
+        </li>
+        {signer.rpps && <li>{t('reader.signerRpps', { rpps: signer.rpps })}</li>}
+        <li>{t('reader.signerValidity', { from: formatDate(signer.notBefore), to: formatDate(signer.notAfter) })}</li>
+        {signer.signingTime && <li>{t('reader.signedAt', { date: formatDateTime(signer.signingTime) })}</li>}
+        {signer.issuer && <li className="muted">{signer.issuer}</li>}
+      </ul>
+    </details>
+  );
+}
+
+/**
+ * The HTML version of a plain mail, on demand, in an iframe sandboxed with no permission at all: no script,
+ * no form, no navigation of Pli, no plugin; its own CSP (and Pli's) refuse every remote image or style.
+ */
+function HtmlVersion({ html }: { html: string }) {
+  const [shown, setShown] = useState(false);
+  const doc = `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"></head><body>${html}</body></html>`;
+  return (
+    <section className="html-version" aria-labelledby="html-version-title">
+      <h3 id="html-version-title">{t('reader.htmlTitle')}</h3>
+      <button type="button" onClick={() => setShown((s) => !s)} aria-expanded={shown}>
+        {shown ? t('reader.htmlHide') : t('reader.htmlShow')}
+      </button>
+      {shown && (
+        <>
+          <p className="hint">{t('reader.htmlNote')}</p>
+          <iframe className="letter-html" sandbox="" srcDoc={doc} title={t('reader.htmlTitle')} referrerPolicy="no-referrer" />
+        </>
+      )}
+    </section>
   );
 }
 
@@ -243,6 +322,12 @@ export function PatientCard({ patient }: { patient: PatientRef }) {
           <>
             <dt>{t('reader.birthDate')}</dt>
             <dd>{formatDate(patient.birthDate)}</dd>
+          </>
+        )}
+        {patient.code && (
+          <>
+            <dt>{t('reader.patientCode')}</dt>
+            <dd data-testid="patient-code">{patient.code}</dd>
           </>
         )}
         {patient.nirMasked && (
