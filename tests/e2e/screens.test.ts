@@ -60,6 +60,8 @@ describe('main window (scripted host)', () => {
     await page.getByRole('option').first().waitFor();
     await page.getByRole('option').first().focus();
     for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
+    // Focus follows the keys once React has rendered: wait for it rather than read it at once.
+    await page.waitForFunction(() => document.activeElement?.getAttribute('aria-posinset') === '4', undefined, { timeout: 10_000 });
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-posinset'))).toBe('4');
     expect(await page.locator('[role=option][tabindex="0"]').count()).toBe(1);
     for (let i = 0; i < 12; i++) await page.keyboard.press('PageDown');
