@@ -82,7 +82,10 @@ let failed = vitest.status === 0 ? 0 : 1;
 if (existsSync(jsonOut)) {
   const r = JSON.parse(readFileSync(jsonOut, 'utf8'));
   passed = r.numPassedTests ?? 0;
-  failed = (r.numFailedTests ?? 0) + (r.numFailedTestSuites ?? 0) + (vitest.status !== 0 && !r.numFailedTests ? 1 : 0);
+  // A failed test counts once (not again for its describe block and file); a file that failed without
+  // any failed test (an error while loading it, a hook) counts as one failure.
+  const brokenFiles = (r.testResults ?? []).filter((f) => f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed')).length;
+  failed = (r.numFailedTests ?? 0) + brokenFiles + (vitest.status !== 0 && !r.numFailedTests && !brokenFiles ? 1 : 0);
 }
 console.log(`\nDurée totale : ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 console.log(`tests: ${passed} passed, ${failed} failed`);
