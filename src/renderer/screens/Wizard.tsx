@@ -20,7 +20,7 @@ type StepId = (typeof STEPS)[number];
  */
 export function Wizard({ api, onDone }: { api: PliApi; onDone: (settings: Settings) => void }) {
   const [index, setIndex] = useState(0);
-  const [done, setDone] = useState<Partial<Record<StepId, boolean>>>({ demo: true });
+  const [done, setDone] = useState<Partial<Record<StepId, boolean>>>({});
   const [finishing, setFinishing] = useState(false);
   const [problem, setProblem] = useState<Problem>();
   const heading = useRef<HTMLHeadingElement>(null);
@@ -31,10 +31,13 @@ export function Wizard({ api, onDone }: { api: PliApi; onDone: (settings: Settin
   const onPractice = useCallback(() => mark('practice', true), [mark]);
   const onMigration = useCallback((r: { cancelled: boolean }) => mark('migration', !r.cancelled), [mark]);
 
-  // Each new step is announced: focus moves to its heading.
-  useEffect(() => heading.current?.focus(), [index]);
-
   const step: StepId | undefined = STEPS[index];
+  // Each new step is announced: focus moves to its heading. The demo step is done once read.
+  useEffect(() => {
+    heading.current?.focus();
+    if (step === 'demo') mark('demo', true);
+  }, [step, mark]);
+
   const next = () => setIndex((i) => Math.min(i + 1, STEPS.length));
   const back = () => setIndex((i) => Math.max(i - 1, 0));
   const finish = async () => {

@@ -146,7 +146,11 @@ export function MigrationSetup({ api, onReport }: { api: PliApi; onReport?: (r: 
       {(running || progress) && (
         <div className="progress" data-testid="migration-progress">
           {/* The last figures stay once the import is over. */}
-          <progress max={progress && progress.bytesTotal > 0 ? progress.bytesTotal : undefined} value={progress && progress.bytesTotal > 0 ? Math.min(progress.bytesDone, progress.bytesTotal) : undefined} aria-label={t('migration.progressLabel')} />
+          <progress
+            max={progress && progress.bytesTotal > 0 ? progress.bytesTotal : undefined}
+            value={progress && progress.bytesTotal > 0 ? (report && !report.cancelled ? progress.bytesTotal : Math.min(progress.bytesDone, progress.bytesTotal)) : undefined}
+            aria-label={t('migration.progressLabel')}
+          />
           <span role="status">{progress ? t('migration.progress', { letters: progress.letters, imported: progress.imported }) : t('migration.starting')}</span>
         </div>
       )}
