@@ -9,6 +9,7 @@ import { launchChromium, screenshot } from '../support/browser';
 import { startServedPli, type ServedPli } from '../support/served-pli';
 import { start, type TrustedServerSimulator } from '../support/trusted-server';
 import { simulatorOptionsFromEnv } from '../support/trusted-server/from-env';
+import { writeBigMbox } from '../fixtures/legacy/synth';
 import { seriousViolations } from './a11y';
 
 /**
@@ -306,11 +307,22 @@ describe('first-launch wizard, every step done with the fixtures', () => {
   });
 });
 
-describe('first-launch wizard, every step skipped', () => {
+describe('first-launch wizard, every step skipped; the old mailbox later from Paramètres', () => {
+  const BIG = 30_000;
+  let page: Page;
+  let errors: string[];
+  beforeAll(async () => {
+    page = await context.newPage();
+    errors = watchErrors(page);
+    // A big old mailbox (and its keys), so that the import is still running when "Annuler" is pressed.
+    await writeBigMbox(join(work, 'gros', 'Inbox'), join(work, 'gros'), BIG, 2026);
+  });
+  afterAll(async () => {
+    await page?.close();
+  });
+
   it('comes back after a reload until finished, skips all six steps, then stays away', async () => {
     const pli = await freshPli('profil-passe');
-    const page = await context.newPage();
-    const errors = watchErrors(page);
     await createProfile(page, pli);
     await stepHeading(page, 1, 'Clés APICRYPT').waitFor();
     // Leaving in the middle (here: reloading the window) brings the wizard back.
@@ -337,7 +349,34 @@ describe('first-launch wizard, every step skipped', () => {
     await page.reload();
     await page.getByRole('heading', { name: 'Réception', level: 1 }).waitFor({ timeout: 15_000 });
     expect(await page.getByRole('heading', { name: 'Préparer Pli' }).count()).toBe(0);
+  });
+
+  it('imports the skipped old mailbox from Paramètres: cancel keeps a part, running again adds the rest without duplicate', async () => {
+    await page.getByRole('button', { name: 'Paramètres' }).click();
+    const section = page.locator('#settings-migration');
+    await section.getByRole('heading', { name: 'Ancienne messagerie' }).waitFor();
+    await section.getByLabel('Autre dossier à examiner').fill(join(work, 'gros'));
+    await section.getByRole('button', { name: 'Rechercher' }).click();
+    await failFastOnAlert(page, section.getByTestId('migration-sources').getByText(join(work, 'gros', 'Inbox')), section);
+
+    await section.getByRole('button', { name: 'Importer l’ancienne messagerie' }).click();
+    // Cancel once the import has reported progress (letters read), while it is still running.
+    await section.getByTestId('migration-progress').getByText(/Courriers lus : [1-9]/).waitFor({ timeout: 60_000 });
+    await section.getByRole('button', { name: 'Annuler l’import' }).click();
+    await failFastOnAlert(page, section.getByTestId('migration-report'), section, 60_000);
+    expect(await section.getByTestId('migration-report').getByRole('status').textContent()).toContain('Import interrompu');
+    const first = Number(await section.getByTestId('migration-imported').textContent());
+    expect(first).toBeLessThan(BIG);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'settings-migration-cancelled');
+
+    await section.getByRole('button', { name: 'Importer l’ancienne messagerie' }).click();
+    await section.getByTestId('migration-report').getByText('Import terminé.').waitFor({ timeout: 120_000 });
+    // The resumed source reports its whole count; none of the letters kept by the first run came twice.
+    const facts = (await section.getByTestId('migration-report').locator('dd').allTextContents()).map(Number);
+    expect(facts.slice(0, 4)).toEqual([BIG, 0, 0, 0]);
+    await screenshot(page, 'settings-migration-resumed');
+
     expect(errors, errors.join('\n')).toEqual([]);
-    await page.close();
   });
 });
