@@ -144,6 +144,22 @@ describe('first-launch wizard, every step done with the fixtures', () => {
     const found = await detected.allTextContents();
     expect(found.some((t) => t.includes(join(home, 'apicrypt', 'Clefs')) && t.includes('4 fichiers de clés')), found.join(' | ')).toBe(true);
 
+    // A folder that is not there, then a damaged key: French refusals, nothing imported.
+    await page.getByLabel('Dossier du support de clés').fill(join(work, 'absent'));
+    await page.getByRole('button', { name: 'Importer les clés', exact: true }).click();
+    await page.getByRole('alert').waitFor({ timeout: 15_000 });
+    expect(await page.getByRole('alert').textContent()).toContain('introuvable');
+    await page.getByLabel('Dossier du support de clés').fill(resolve('keys-fixtures', 'broken', 'crc-mismatch'));
+    await page.getByRole('button', { name: 'Importer les clés', exact: true }).click();
+    await page.getByTestId('keys-report').waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('keys-report').textContent()).toContain('0 clé importée.');
+    const refusals = await page.getByTestId('keys-report').locator('.refusals li').allTextContents();
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]).toMatch(/^jean\.DUPONT\.126 : \S.{10,}/);
+    expect(await page.getByText('Aucune clé importée.').count()).toBe(1);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'wizard-1-keys-refused');
+
     await page.getByLabel('Dossier du support de clés').fill(resolve('keys-fixtures', 'media', 'jean.DUPONT'));
     await page.getByRole('button', { name: 'Importer les clés', exact: true }).click();
     await failFastOnAlert(page, page.getByTestId('keys-report'));

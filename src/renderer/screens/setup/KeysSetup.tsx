@@ -113,7 +113,7 @@ export function KeysSetup({ api, detect = false, onKeys }: { api: PliApi; detect
       </form>
       <ErrorAlert problem={problem} onRetry={load} />
       {report && (
-        <div role="status" className="report" data-testid="keys-report">
+        <div role="status" className={report.imported.length === 0 && report.rejected.length + report.unsupported.length > 0 ? 'report warn' : 'report'} data-testid="keys-report">
           <p>{tn('keys.reportImported', report.imported.length)}</p>
           {report.alreadyPresent.length > 0 && <p>{tn('keys.reportPresent', report.alreadyPresent.length)}</p>}
           {report.unsupported.length > 0 && <p>{tn('keys.reportUnsupported', report.unsupported.length)}</p>}
