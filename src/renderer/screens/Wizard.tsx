@@ -22,6 +22,8 @@ export function Wizard({ api, onDone }: { api: PliApi; onDone: (settings: Settin
   const [index, setIndex] = useState(0);
   const [done, setDone] = useState<Partial<Record<StepId, boolean>>>({});
   const [finishing, setFinishing] = useState(false);
+  // While the old mailbox is being imported the step stays: leaving would hide its progress and report.
+  const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem>();
   const heading = useRef<HTMLHeadingElement>(null);
   const mark = useCallback((step: StepId, ok: boolean) => setDone((d) => (d[step] === ok ? d : { ...d, [step]: ok })), []);
@@ -56,7 +58,7 @@ export function Wizard({ api, onDone }: { api: PliApi; onDone: (settings: Settin
     account: <AccountSetup api={api} onSaved={onAccount} />,
     card: <CardSetup api={api} onStatus={onCard} />,
     practice: <PracticeSetup api={api} onSaved={onPractice} />,
-    migration: <MigrationSetup api={api} onReport={onMigration} />,
+    migration: <MigrationSetup api={api} onReport={onMigration} onRunning={setBusy} />,
     demo: <DemoStep />,
   };
 
@@ -86,15 +88,15 @@ export function Wizard({ api, onDone }: { api: PliApi; onDone: (settings: Settin
           <div key={step}>{body[step]}</div>
           <div className="actions wizard-actions">
             {index > 0 && (
-              <button type="button" onClick={back}>
+              <button type="button" onClick={back} disabled={busy}>
                 {t('wizard.back')}
               </button>
             )}
             <span className="spacer" />
-            <button type="button" className="link-button" onClick={next}>
+            <button type="button" className="link-button" onClick={next} disabled={busy}>
               {t('wizard.skip')}
             </button>
-            <button type="button" className="primary" onClick={next} disabled={!done[step]}>
+            <button type="button" className="primary" onClick={next} disabled={busy || !done[step]}>
               {t('wizard.next')}
             </button>
           </div>

@@ -14,7 +14,7 @@ type Progress = EventPayload<'migration.progress'>;
  * the import with its progress and a cancel button, then the French report. The import is resumable:
  * cancelling keeps what was imported and running it again adds no duplicate.
  */
-export function MigrationSetup({ api, onReport }: { api: PliApi; onReport?: (r: MigrationReportView) => void }) {
+export function MigrationSetup({ api, onReport, onRunning }: { api: PliApi; onReport?: (r: MigrationReportView) => void; onRunning?: (running: boolean) => void }) {
   const [roots, setRoots] = useState<string[]>([]);
   const [sources, setSources] = useState<LegacySourceView[]>();
   const [searched, setSearched] = useState<string[]>([]);
@@ -47,6 +47,7 @@ export function MigrationSetup({ api, onReport }: { api: PliApi; onReport?: (r: 
     void detect([]);
   }, [detect]);
   useEffect(() => api.on('migration.progress', setProgress), [api]);
+  useEffect(() => onRunning?.(running), [running, onRunning]);
 
   const search = (e: FormEvent) => {
     e.preventDefault();
