@@ -10,6 +10,7 @@ import { FirstLaunch } from './screens/FirstLaunch';
 import { MainWindow } from './screens/MainWindow';
 import { RecoveryCode } from './screens/RecoveryCode';
 import { Unlock } from './screens/Unlock';
+import { Wizard } from './screens/Wizard';
 
 type State =
   | { kind: 'loading' }
@@ -17,7 +18,8 @@ type State =
   | { kind: 'error'; problem: Problem };
 
 /**
- * The profile's state machine: new -> password -> recovery code (shown once) -> open; locked -> unlock.
+ * The profile's state machine: new -> password -> recovery code (shown once) -> wizard -> open;
+ * locked -> unlock (-> wizard again if it was left unfinished).
  * The recovery code screen stays until confirmed even if the host already reports the profile open.
  */
 export function App({ api }: { api: PliApi }) {
@@ -26,6 +28,9 @@ export function App({ api }: { api: PliApi }) {
   const [recoveryCode, setRecoveryCode] = useState<string>();
   // While the password is being created, a 'profile.changed: open' event must not skip the recovery code.
   const [creating, setCreating] = useState(false);
+  // The first-launch wizard follows the recovery code; `settings.wizardDone === false` brings it back
+  // after an unlock if Pli was closed before it was finished or skipped.
+  const [wizard, setWizard] = useState(false);
 
   const load = useCallback(() => {
     let alive = true;
@@ -91,9 +96,21 @@ export function App({ api }: { api: PliApi }) {
         onCreated={(code) => {
           setRecoveryCode(code);
           setCreating(false);
+          setWizard(true);
+          api.invoke('settings.update', { patch: { wizardDone: false } }).then(setSettings, () => undefined);
         }}
       />
     );
   if (state.status === 'locked') return <Unlock api={api} onStatus={setStatus} />;
+  if (wizard || settings.wizardDone === false)
+    return (
+      <Wizard
+        api={api}
+        onDone={(s) => {
+          setSettings(s);
+          setWizard(false);
+        }}
+      />
+    );
   return <MainWindow api={api} info={state.info} settings={settings} onSettings={setSettings} onLock={lock} />;
 }

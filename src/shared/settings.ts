@@ -11,6 +11,11 @@ export const Settings = z.object({
   cardModulePath: z.string().max(4096).optional(),
   /** Minutes without signing after which the card session is closed (0 = until the card is removed). */
   cardIdleMinutes: z.number().int().min(0).max(24 * 60).default(15),
+  /**
+   * First-launch wizard: false from the profile's creation until it is finished or skipped, then true.
+   * Absent for profiles made before the wizard existed: they never see it.
+   */
+  wizardDone: z.boolean().optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 

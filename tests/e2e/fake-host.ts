@@ -195,6 +195,14 @@ function fakeHost(opts: FakeOptions): void {
       return new Promise((r) => setTimeout(() => r({ received: 2, sent: 0 }), 300));
     },
     'card.status': () => ({ present: true, loggedIn: false, holder: 'Dr Test Fictif', profession: 'Médecin', rpps: '10000000009', newCard: false, triesLeft: 3 }),
+    'keys.detectMedia': () => ({ candidates: [{ path: '/media/cle-usb', label: 'Support /media/cle-usb', keyFiles: 2 }] }),
+    'practice.list': () => ({
+      profiles: [
+        { id: 'generique', name: 'Générique (HPRIM Médecins)', folder: '', fileNamePattern: '{DATE}_{NOM}_{PRENOM}_{DDN}', extension: 'hpr', charset: 'windows-1252', lineEnd: 'crlf', line13: 'empty', line1: 'patient_code', okFile: false, enabled: false },
+      ],
+    }),
+    'practice.save': (p) => p.profile,
+    'migration.detect': () => ({ sources: [], searched: ['/home/medecin/Documents'] }),
     'card.login': (p) => ({ present: true, loggedIn: p.pin === '1234', newCard: false, triesLeft: p.pin === '1234' ? 3 : 2 }),
   };
   function emit(event: string, payload: unknown) {

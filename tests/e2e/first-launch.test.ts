@@ -115,6 +115,15 @@ describe('password, recovery code, inbox, lock and unlock (needs profile.create/
     await page.getByRole('button', { name: 'Je l’ai noté' }).click();
   });
 
+  it('passes the first-launch wizard, every step skipped', async () => {
+    await page.getByRole('heading', { name: 'Préparer Pli', level: 1 }).waitFor({ timeout: 15_000 });
+    for (let i = 1; i <= 6; i++) {
+      await page.getByRole('heading', { level: 2, name: new RegExp(`^Étape ${i} sur 6 :`) }).waitFor();
+      await page.getByRole('button', { name: 'Passer cette étape' }).click();
+    }
+    await page.getByRole('button', { name: 'Terminer' }).click();
+  });
+
   it('opens the main window on an empty Réception', async () => {
     await page.getByRole('heading', { name: 'Réception', level: 1 }).waitFor({ timeout: 15_000 });
     expect(await page.getByTestId('folder-reception').getAttribute('aria-current')).toBe('page');

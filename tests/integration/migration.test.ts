@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detectLegacySources, renderReportFr, runMigration, type LegacySource } from '../../src/host/migration';
+import { classifyPath, detectLegacySources, renderReportFr, runMigration, type LegacySource } from '../../src/host/migration';
 import { runMigrateCommand } from '../../src/host/migration/cli';
 import { createProfile } from '../../src/host/profile';
 import { openProfileMailbox, type Mailbox } from '../../src/host/store';
@@ -66,6 +66,12 @@ describe('migration of a legacy installation', () => {
   it('detects the key folder, the old client store and every mail store, in a stable order', async () => {
     const found = (await detect()).map((s) => ({ kind: s.kind, path: rel(s.path) }));
     expect(found).toEqual([{ kind: 'keys', path: expected.keys.path }, ...expected.sources.map((s) => ({ kind: s.kind, path: s.path }))]);
+  });
+
+  it('classifies each detected source the same when its path is given back (as the window does)', async () => {
+    for (const s of await detect()) {
+      expect((await classifyPath(s.path)).map((c) => ({ kind: c.kind, path: rel(c.path) })), rel(s.path)).toContainEqual({ kind: s.kind, path: rel(s.path) });
+    }
   });
 
   it('imports the fixture installation with exactly the expected report, then the late keys decrypt the letters of their year', async () => {

@@ -1,5 +1,5 @@
 import { open, readdir, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseKeyFileName } from '../../core/apicrypt';
 import { mapFolderName } from './folders';
 import { isEml, isHprimFile, maildirFiles } from './sources';
@@ -60,7 +60,8 @@ export async function classifyPath(path: string): Promise<LegacySource[]> {
     if (await isMbox(p)) return [{ kind: 'mbox', path: p, folder: mapFolderName(basename(p)), bytes: s.size }];
     return [];
   }
-  return dedupe(await scan(p, { depth: MAX_DEPTH, shallow: false }));
+  // A folder inside the legacy client's (as detection reports its private store) is read as such.
+  return dedupe(await scan(p, { depth: MAX_DEPTH, shallow: false }, /^apimail/i.test(basename(dirname(p)))));
 }
 
 async function scan(dir: string, o: { depth: number; shallow: boolean }, legacyClient = false): Promise<LegacySource[]> {
