@@ -142,7 +142,7 @@ export function LetterList({ label, items, hasMore, total, loading, selectedId, 
 }
 
 function LetterRow({ letter: l, index, setSize, active, selected, onClick }: { letter: LetterSummary; index: number; setSize: number; active: boolean; selected: boolean; onClick: () => void }) {
-  const patient = l.patient ? `${l.patient.surname.toUpperCase()} ${l.patient.firstName}` : '';
+  const patient = l.patient ? [l.patient.surname.toUpperCase(), l.patient.firstName].filter(Boolean).join(' ') : '';
   return (
     <li
       role="option"
