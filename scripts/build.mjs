@@ -20,7 +20,7 @@ const common = {
   logLevel: 'warning',
   absWorkingDir: root,
   // Test builds (made by `npm test`) also trust the test PKI's root for signatures when PLI_TEST_SIGNATURE_ROOT
-  // names it; the builds users get never do.
+  // names it (and know its intermediates from PLI_TEST_SIGNATURE_INTERMEDIATES); the builds users get never do.
   define: { __PLI_VERSION__: JSON.stringify(version), __PLI_TEST_BUILD__: JSON.stringify(process.env.PLI_TEST_BUILD === '1') },
 };
 const natives = ['better-sqlite3-multiple-ciphers', 'pkcs11js'];

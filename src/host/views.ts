@@ -9,6 +9,7 @@ import type {
 } from '../shared/domain';
 import { parseHprim } from '../core/hprim';
 import { maskNir } from '../core/patient';
+import { verifySignedMime } from '../core/signature';
 import type { Folder, LabResult, Letter, LetterSummary, Patient } from './store/types';
 
 /**
@@ -23,13 +24,14 @@ export function folderView(f: Folder): FolderView {
   return { id: String(f.id), kind, name: f.name, unread: f.unread, total: f.total };
 }
 
-// The list row carries the display name only ("DUPONT Jean"); the detail view has the parts.
-function splitName(name: string | null): { surname: string; firstName: string } | undefined {
-  return name ? { surname: name, firstName: '' } : undefined;
+// The list row carries the patient's name in its parts (the list shows "LEFÈVRE Amélie").
+function nameParts(s: LetterSummary): { surname: string; firstName: string } | undefined {
+  if (s.patientSurname || s.patientFirstName) return { surname: s.patientSurname ?? '', firstName: s.patientFirstName ?? '' };
+  return s.patientName ? { surname: s.patientName, firstName: '' } : undefined;
 }
 
 export function summaryView(s: LetterSummary, recipients: string[] = []): SummaryView {
-  const patient = splitName(s.patientName);
+  const patient = nameParts(s);
   return {
     id: String(s.id),
     folderId: String(s.folderId),
@@ -103,8 +105,25 @@ function documentsOf(l: Letter): LetterDocument[] {
   return [{ text: l.text, lab: l.labs.map(labView) }];
 }
 
+/**
+ * Who signed a signed letter, as its certificate names them ("JEAN DUPONT (RPPS …)"). The verdict
+ * itself was made at reception against the trusted roots and is stored; this only reads the name.
+ */
+function signerOf(l: Letter): string | undefined {
+  // Kept at reception since mailbox version 8; older letters are read from their signed entity.
+  if (l.signer) return `${l.signer.name}${l.signer.rpps ? ` (RPPS ${l.signer.rpps})` : ''}`;
+  if (!l.payload || l.payload.length === 0 || !l.signatureStatus || l.signatureStatus === 'not_signed') return undefined;
+  try {
+    const id = verifySignedMime(l.payload, { roots: [] }).signer;
+    return id ? `${id.displayName}${id.rpps ? ` (RPPS ${id.rpps})` : ''}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function detailView(l: Letter): LetterDetail {
   const base = summaryView(l, l.recipients);
+  const signer = signerOf(l);
   const p = l.patient;
   return {
     ...base,
@@ -123,7 +142,8 @@ export function detailView(l: Letter): LetterDetail {
     documents: documentsOf(l),
     attachmentList: l.attachments.map((a) => ({ id: String(a.id), name: a.name, size: a.size, mediaType: a.mime })),
     ...(l.signatureReason ? { signatureReason: l.signatureReason } : {}),
-    ...(l.signer ? { signer: l.signer.name, signerDetail: l.signer } : {}),
+    ...(signer ? { signer } : {}),
+    ...(l.signer ? { signerDetail: l.signer } : {}),
     ...(l.html ? { html: l.html } : {}),
     ...(opt(l.messageId) ? { messageId: l.messageId! } : {}),
     ...(l.reviewCode ? { problemCode: l.reviewCode, problem: l.reviewMessage ?? l.reviewCode } : {}),

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { PliApi } from '../shared/api';
 import type { AppInfo, ProfileStatus } from '../shared/contract';
-import { defaultSettings, type Settings } from '../shared/settings';
+import type { Settings } from '../shared/settings';
+import { DEFAULT_SETTINGS } from '../shared/settings-defaults';
 import { ErrorAlert } from './components/Alert';
 import { t } from './i18n';
 import { toProblem, type Problem } from './lib/errors';
@@ -24,7 +25,7 @@ type State =
  */
 export function App({ api }: { api: PliApi }) {
   const [state, setState] = useState<State>({ kind: 'loading' });
-  const [settings, setSettings] = useState<Settings>(defaultSettings());
+  const [settings, setSettings] = useState<Settings>({ ...DEFAULT_SETTINGS });
   const [recoveryCode, setRecoveryCode] = useState<string>();
   // While the password is being created, a 'profile.changed: open' event must not skip the recovery code.
   const [creating, setCreating] = useState(false);

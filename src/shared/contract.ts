@@ -137,8 +137,12 @@ export const commands = {
   },
   'migration.cancel': { request: Empty, response: Ok },
   // The renderer reports when the inbox became usable and when search results were shown; the host
-  // turns them into the timing events tests and benchmarks wait on.
-  'ui.mark': { request: z.object({ name: z.enum(['inbox_interactive', 'search_shown']), ms: z.number().nonnegative().max(3_600_000) }).strict(), response: Ok },
+  // turns them into the timing events tests and benchmarks wait on. `userWaitMs`: time the person
+  // spent on screens waiting for them (typing the password), not counted as the app's.
+  'ui.mark': {
+    request: z.object({ name: z.enum(['inbox_interactive', 'search_shown']), ms: z.number().nonnegative().max(3_600_000), userWaitMs: z.number().nonnegative().optional() }).strict(),
+    response: Ok,
+  },
 } as const satisfies { [C in CommandName]: { request: z.ZodType; response: z.ZodType } };
 
 export const events = {

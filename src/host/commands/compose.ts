@@ -19,6 +19,9 @@ const sessionPipeline: PipelineOf = (s) => (s as Session & { sendPipeline?: Send
 /** Compose: send (store in "À envoyer", then the pipeline runs in the background) and save drafts. */
 export function composeHandlers(ctx: HostContext, pipelineOf: PipelineOf = sessionPipeline): HandlerGroup {
   const changed = (folderIds: string[]) => ctx.emit('letters.changed', { folderIds, newLetters: 0 });
+  /** The folders a letter on its way goes through, so that a window showing one of them refreshes it. */
+  const sendingFolders = async (session: Session): Promise<string[]> =>
+    (await session.mailbox.listFolders()).filter((f) => f.role === 'outbox' || f.role === 'sent').map((f) => String(f.id));
   return {
     'compose.send': async ({ draft }) => {
       const session = ctx.sessions.get();
@@ -28,12 +31,13 @@ export function composeHandlers(ctx: HostContext, pipelineOf: PipelineOf = sessi
       }
       const { letterId, warnings } = await pipeline.queue(draft);
       await recordCorrespondents(session.mailbox, [...draft.to, ...(draft.cc ?? [])].map((address) => ({ address })));
-      changed([]);
+      const folders = await sendingFolders(session);
+      changed(folders);
       // The letter is safe in "À envoyer"; the network part must not hold the command (nor fail it).
       void pipeline
         .run()
         .then((r) => {
-          changed([]);
+          changed(folders);
           if (r.stoppedBy) ctx.emit('notice', { level: 'warning', message_fr: r.stoppedBy });
         })
         .catch((e: unknown) => ctx.log.error('send run failed', { error: e }));

@@ -42,9 +42,10 @@ export class MailService {
 
   /** Signature trust: the shipped IGC-Santé roots (and, in test builds only, the test root). */
   private signatureTrust(): TrustStore {
+    const test = testTrust();
     this.trust ??= loadTrustStore({
       dir: join(this.deps.resourcesDir, 'igc-sante'),
-      ...(testRoots() ? { testRoots: testRoots()! } : {}),
+      ...(test ? test : {}),
       logger: this.deps.log,
     });
     return this.trust;
@@ -79,7 +80,9 @@ export class MailService {
           keys: this.deps.keys,
           smtp: new SmtpClient({ host: out.host, port: out.port, security: out.security, user: out.user, password: t.outgoingPassword, trust: tls, logger: log }),
           sender: a.address,
-          signer: async () => CardSigner.open(this.deps.card.get()),
+          // With the trust store, the signature carries the card certificate's intermediates, so
+          // that recipients can build the chain up to the IGC-Santé root.
+          signer: async () => CardSigner.open(this.deps.card.get(), { trust: this.signatureTrust() }),
           logger: log,
           onProgress: (p) => this.deps.onProgress({ phase: 'send', ...p }),
         });
@@ -153,9 +156,14 @@ export class MailService {
 
 declare const __PLI_TEST_BUILD__: boolean | undefined;
 
-/** The test PKI's root, honoured only by test builds (never by the app users install). */
-function testRoots(): string[] | undefined {
+/**
+ * The test PKI's root (PLI_TEST_SIGNATURE_ROOT) and, optionally, its intermediates
+ * (PLI_TEST_SIGNATURE_INTERMEDIATES), honoured only by test builds (never by the app users install).
+ */
+function testTrust(): { testRoots: string[]; intermediates?: string[] } | undefined {
   const testBuild = typeof __PLI_TEST_BUILD__ !== 'undefined' && __PLI_TEST_BUILD__;
-  const path = process.env.PLI_TEST_SIGNATURE_ROOT;
-  return testBuild && path ? [path] : undefined;
+  const root = process.env.PLI_TEST_SIGNATURE_ROOT;
+  if (!testBuild || !root) return undefined;
+  const intermediates = process.env.PLI_TEST_SIGNATURE_INTERMEDIATES;
+  return { testRoots: [root], ...(intermediates ? { intermediates: [intermediates] } : {}) };
 }

@@ -1439,6 +1439,8 @@ function toSummary(r: Row): LetterSummary {
     sender: r.sender as string,
     patientId: (r.patient_id as number | null) ?? null,
     patientName: surname || first ? [surname, first].filter(Boolean).join(' ') : null,
+    patientSurname: surname ?? null,
+    patientFirstName: first ?? null,
     documentDate: (r.document_date as string | null) ?? null,
     receivedAt: r.received_at as number,
     read: r.is_read === 1,

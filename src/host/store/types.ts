@@ -90,6 +90,9 @@ export interface LetterSummary {
   sender: string;
   patientId: number | null;
   patientName: string | null;
+  /** The parts of patientName, as the letter gave them (the list shows "LEFÈVRE Amélie"). */
+  patientSurname: string | null;
+  patientFirstName: string | null;
   documentDate: string | null;
   receivedAt: number;
   read: boolean;

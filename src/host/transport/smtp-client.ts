@@ -1,4 +1,5 @@
-import nodemailer from 'nodemailer';
+// Loaded when the first letter is sent or an account tested, not at start-up.
+import type nodemailer from 'nodemailer';
 import { PliError, isPliError } from '../../shared/errors';
 import { silentLogger, type Logger } from '../log/logger';
 import { networkError } from './net-errors';
@@ -86,7 +87,8 @@ export class SmtpClient {
     const o = this.opts;
     const session = await o.trust.session(o.host, o.port);
     const timeout = o.timeoutMs ?? 30_000;
-    const transport = nodemailer.createTransport({
+    const mailer = (await import('nodemailer')).default;
+    const transport = mailer.createTransport({
       host: o.host,
       port: o.port,
       secure: o.security === 'tls',

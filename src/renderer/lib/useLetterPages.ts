@@ -8,9 +8,14 @@ export type ListSource = { kind: 'folder'; folderId: string } | { kind: 'search'
 
 const PAGE = 100;
 
+/** The key of a source, as `shownKey` reports it. */
+export const sourceKey = (source: ListSource): string => JSON.stringify(source);
+
 /**
  * Pages of letters from a folder or a search, fetched with the host's cursor as the list scrolls;
- * answers for an older source are dropped so fast typing never shows stale results.
+ * answers for an older source are dropped so fast typing never shows stale results. At most one
+ * request is in flight: a new source asked for meanwhile waits for it, and only the newest waiting one
+ * is sent (typing "lefevre" quickly costs two or three searches, not seven).
  */
 export function useLetterPages(api: PliApi, source: ListSource) {
   const [items, setItems] = useState<LetterSummary[]>([]);
@@ -18,9 +23,13 @@ export function useLetterPages(api: PliApi, source: ListSource) {
   const [total, setTotal] = useState<number>();
   const [loading, setLoading] = useState(false);
   const [problem, setProblem] = useState<Problem>();
+  /** The source whose letters `items` holds (undefined until its first page arrived). */
+  const [shownKey, setShownKey] = useState<string>();
   const generation = useRef(0);
   const busy = useRef(false);
-  const key = JSON.stringify(source);
+  const inFlight = useRef(false);
+  const waiting = useRef<(() => void) | undefined>(undefined);
+  const key = sourceKey(source);
 
   const fetchPage = useCallback(
     (after: string | undefined, replace: boolean) => {
@@ -29,24 +38,34 @@ export function useLetterPages(api: PliApi, source: ListSource) {
       const gen = replace ? ++generation.current : generation.current;
       busy.current = true;
       setLoading(true);
-      const req =
-        src.kind === 'folder'
-          ? api.invoke('letters.list', { folderId: src.folderId, cursor: after, limit: PAGE })
-          : api.invoke('letters.search', { query: src.query, filters: src.filters, cursor: after, limit: PAGE });
-      req.then(
-        (page) => {
+      const send = () => {
+        inFlight.current = true;
+        const req =
+          src.kind === 'folder'
+            ? api.invoke('letters.list', { folderId: src.folderId, cursor: after, limit: PAGE })
+            : api.invoke('letters.search', { query: src.query, filters: src.filters, cursor: after, limit: PAGE });
+        req.then(
+          (page) => {
+            if (gen !== generation.current) return;
+            setItems((prev) => (replace ? page.items : [...prev, ...page.items]));
+            setCursor(page.nextCursor);
+            setTotal(page.total);
+            setShownKey(key);
+            setProblem(undefined);
+          },
+          (e: unknown) => gen === generation.current && setProblem(toProblem(e, t('list.failed'))),
+        ).finally(() => {
+          inFlight.current = false;
+          const next = waiting.current;
+          waiting.current = undefined;
+          if (next) return next();
           if (gen !== generation.current) return;
-          setItems((prev) => (replace ? page.items : [...prev, ...page.items]));
-          setCursor(page.nextCursor);
-          setTotal(page.total);
-          setProblem(undefined);
-        },
-        (e: unknown) => gen === generation.current && setProblem(toProblem(e, t('list.failed'))),
-      ).finally(() => {
-        if (gen !== generation.current) return;
-        busy.current = false;
-        setLoading(false);
-      });
+          busy.current = false;
+          setLoading(false);
+        });
+      };
+      if (inFlight.current) waiting.current = send;
+      else send();
     },
     [api, key],
   );
@@ -68,5 +87,5 @@ export function useLetterPages(api: PliApi, source: ListSource) {
     setItems((prev) => (change === 'remove' ? prev.filter((l) => !ids.includes(l.id)) : prev.map((l) => (ids.includes(l.id) ? { ...l, ...change } : l))));
   }, []);
 
-  return { items, hasMore: cursor !== undefined, total, loading, problem, loadMore, reload, patch };
+  return { items, hasMore: cursor !== undefined, total, loading, problem, shownKey, loadMore, reload, patch };
 }

@@ -1,10 +1,11 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import type { PliApi } from '../../shared/api';
 import type { AppInfo, ProfileStatus } from '../../shared/contract';
 import { ErrorAlert } from '../components/Alert';
 import { canSubmitNewPassword, NewPasswordFields } from '../components/PasswordFields';
 import { t } from '../i18n';
 import { toProblem, type Problem } from '../lib/errors';
+import { userWaitEnd, userWaitStart } from '../lib/timing';
 
 /** First launch: explain, then choose the mailbox password. The recovery code comes next. */
 export function FirstLaunch({
@@ -25,10 +26,12 @@ export function FirstLaunch({
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem>();
   const ok = canSubmitNewPassword(password, confirmation);
+  useEffect(userWaitStart, []);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!ok || busy) return;
+    userWaitEnd();
     setBusy(true);
     onCreating?.(true);
     setProblem(undefined);
@@ -40,6 +43,7 @@ export function FirstLaunch({
     } catch (err) {
       onCreating?.(false);
       setProblem(toProblem(err, t('firstLaunch.createFailed')));
+      userWaitStart();
     } finally {
       setBusy(false);
     }

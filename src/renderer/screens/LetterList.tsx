@@ -33,6 +33,8 @@ export function LetterList({ label, items, hasMore, total, loading, selectedId, 
   // Mirrors `active` synchronously: key repeats can arrive before React re-renders.
   const activeRef = useRef(0);
   const focusWanted = useRef(false);
+  // A letter deleted from the keyboard: once it has left the list, its successor takes the focus.
+  const refocusAfter = useRef<string>(undefined);
 
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -62,6 +64,10 @@ export function LetterList({ label, items, hasMore, total, loading, selectedId, 
 
   // After a keyboard move, the new active row is rendered: give it the focus.
   useEffect(() => {
+    if (refocusAfter.current !== undefined && !items.some((l) => l.id === refocusAfter.current)) {
+      refocusAfter.current = undefined;
+      focusWanted.current = true;
+    }
     if (!focusWanted.current) return;
     focusWanted.current = false;
     scroller.current?.querySelector<HTMLElement>(`[data-index="${activeIndex}"]`)?.focus();
@@ -96,6 +102,7 @@ export function LetterList({ label, items, hasMore, total, loading, selectedId, 
       onOpen(letter);
     } else if (e.key === 'Delete') {
       e.preventDefault();
+      refocusAfter.current = letter.id;
       onDelete(letter);
     }
   };
@@ -142,7 +149,7 @@ export function LetterList({ label, items, hasMore, total, loading, selectedId, 
 }
 
 function LetterRow({ letter: l, index, setSize, active, selected, onClick }: { letter: LetterSummary; index: number; setSize: number; active: boolean; selected: boolean; onClick: () => void }) {
-  const patient = l.patient ? `${l.patient.surname.toUpperCase()} ${l.patient.firstName}` : '';
+  const patient = l.patient ? [l.patient.surname.toUpperCase(), l.patient.firstName].filter(Boolean).join(' ') : '';
   return (
     <li
       role="option"

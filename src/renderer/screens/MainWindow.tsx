@@ -8,7 +8,8 @@ import { Progress } from '../components/Progress';
 import { t, tn } from '../i18n';
 import { toProblem, type Problem } from '../lib/errors';
 import { shortcutFor } from '../lib/shortcuts';
-import { useLetterPages, type ListSource } from '../lib/useLetterPages';
+import { markInboxInteractive, markSearchShown } from '../lib/timing';
+import { sourceKey, useLetterPages, type ListSource } from '../lib/useLetterPages';
 import { Composer, type ComposerStart } from './Composer';
 import { FolderList, folderName } from './FolderList';
 import { HelpDialog } from './HelpDialog';
@@ -69,6 +70,18 @@ export function MainWindow({ api, info, settings, onSettings, onLock }: MainWind
   const list = useLetterPages(api, source);
   const current = folders.find((f) => f.id === folderId);
   const listLabel = searching ? t('search.results') : current ? folderName(current) : t('list.label');
+
+  // Timing marks (host `timing` events): the inbox's first page on screen, and each search's results.
+  const shown = list.shownKey !== undefined && list.shownKey === sourceKey(source) && !list.loading;
+  const markedSearch = useRef<number>(undefined);
+  useEffect(() => {
+    if (!shown) return;
+    if (source.kind === 'folder' && current?.kind === 'reception') markInboxInteractive(api);
+    if (source.kind === 'search' && search.typedAt !== undefined && markedSearch.current !== search.typedAt) {
+      markedSearch.current = search.typedAt;
+      markSearchShown(api, search.typedAt);
+    }
+  }, [shown, source, current, search.typedAt, api]);
 
   // Host events: new letters (announced once, politely), sync progress, notices.
   const listRef = useRef(list);
@@ -256,7 +269,12 @@ export function MainWindow({ api, info, settings, onSettings, onLock }: MainWind
           {view === 'settings' && <SettingsScreen api={api} settings={settings} onSettings={onSettings} onClose={() => setView('mail')} />}
           {view === 'mail' && (
             <div className="mail">
-              <section className="list-pane" aria-labelledby="list-title">
+              <section
+                className="list-pane"
+                aria-labelledby="list-title"
+                aria-busy={list.loading}
+                data-shown-query={shown && source.kind === 'search' ? source.query : undefined}
+              >
                 <h1 id="list-title" className="list-title">
                   {listLabel}
                 </h1>

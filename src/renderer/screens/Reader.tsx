@@ -72,6 +72,15 @@ export function Reader({ api, letterId, folders, monospace, onChanged, onClose, 
     return load();
   }, [load]);
 
+  // Opened from its row (Enter or a click), the letter takes the focus: read at once by screen readers,
+  // and Escape, handled here, brings the focus back to the row.
+  const loadedId = letter?.id;
+  useEffect(() => {
+    if (loadedId === undefined) return;
+    const active = document.activeElement;
+    if (active === document.body || active?.id === `letter-${loadedId}`) heading.current?.focus();
+  }, [loadedId]);
+
   const act = async (fn: () => Promise<unknown>, done: string) => {
     setActionProblem(undefined);
     try {

@@ -1,11 +1,15 @@
 import { useEffect, useRef, useState } from 'react';
 import { t } from '../i18n';
+import { userWaitEnd, userWaitStart } from '../lib/timing';
 
 /** The recovery code, shown once: copy or print it, then confirm it was written down. */
 export function RecoveryCode({ code, onDone }: { code: string; onDone: () => void }) {
   const [copied, setCopied] = useState<'ok' | 'failed'>();
   const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), []);
+  useEffect(() => {
+    heading.current?.focus();
+    userWaitStart();
+  }, []);
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(code);
@@ -35,7 +39,14 @@ export function RecoveryCode({ code, onDone }: { code: string; onDone: () => voi
       <p role="status" className="notice no-print">
         {copied === 'ok' ? t('recovery.copied') : copied === 'failed' ? t('recovery.copyFailed') : ''}
       </p>
-      <button type="button" className="primary no-print" onClick={onDone}>
+      <button
+        type="button"
+        className="primary no-print"
+        onClick={() => {
+          userWaitEnd();
+          onDone();
+        }}
+      >
         {t('recovery.done')}
       </button>
     </main>

@@ -7,6 +7,8 @@ import { formatDate } from '../lib/format';
 export interface SearchState {
   query: string;
   filters: SearchFilters;
+  /** When the query was last typed (performance.now() clock), for the "results shown" timing mark. */
+  typedAt?: number;
 }
 
 export function isSearching(s: SearchState): boolean {
@@ -19,9 +21,13 @@ function patientLabel(p: PatientSummary): string {
   return `${p.surname.toUpperCase()} ${p.firstName}${p.birthDate ? ` (${formatDate(p.birthDate)})` : ''}`;
 }
 
-/** Search as you type (debounced) with filters: patient, sender, date range, abnormal results only. */
+/**
+ * Search as you type with filters: patient, sender, date range, abnormal results only. Each keystroke
+ * asks at once (the list keeps one request in flight and sends only the newest waiting one).
+ */
 export function SearchBar({ api, onChange, inputRef }: { api: PliApi; onChange: (s: SearchState) => void; inputRef?: React.RefObject<HTMLInputElement | null> }) {
   const [query, setQuery] = useState('');
+  const [typedAt, setTypedAt] = useState<number>();
   const [open, setOpen] = useState(false);
   const [patientText, setPatientText] = useState('');
   const [patients, setPatients] = useState<PatientSummary[]>([]);
@@ -30,9 +36,8 @@ export function SearchBar({ api, onChange, inputRef }: { api: PliApi; onChange: 
   onChangeRef.current = onChange;
 
   useEffect(() => {
-    const id = setTimeout(() => onChangeRef.current({ query, filters }), DEBOUNCE_MS);
-    return () => clearTimeout(id);
-  }, [query, filters]);
+    onChangeRef.current({ query, filters, ...(typedAt !== undefined ? { typedAt } : {}) });
+  }, [query, filters, typedAt]);
 
   // Patient suggestions from the host's patient index.
   useEffect(() => {
@@ -53,6 +58,7 @@ export function SearchBar({ api, onChange, inputRef }: { api: PliApi; onChange: 
   const set = (patch: Partial<SearchFilters>) => setFilters((f) => ({ ...f, ...patch }));
   const reset = () => {
     setQuery('');
+    setTypedAt(undefined);
     setPatientText('');
     setFilters({});
   };
@@ -63,7 +69,18 @@ export function SearchBar({ api, onChange, inputRef }: { api: PliApi; onChange: 
         <label htmlFor="search-input" className="sr-only">
           {t('search.label')}
         </label>
-        <input ref={inputRef} id="search-input" type="search" placeholder={t('search.placeholder')} value={query} onChange={(e) => setQuery(e.target.value)} autoComplete="off" />
+        <input
+          ref={inputRef}
+          id="search-input"
+          type="search"
+          placeholder={t('search.placeholder')}
+          value={query}
+          onChange={(e) => {
+            setQuery(e.target.value);
+            setTypedAt(e.timeStamp > 0 ? e.timeStamp : performance.now());
+          }}
+          autoComplete="off"
+        />
         <button type="button" aria-expanded={open} aria-controls="search-filters" onClick={() => setOpen((o) => !o)}>
           {t('search.filters')}
         </button>

@@ -5,6 +5,7 @@ import { ErrorAlert } from '../components/Alert';
 import { canSubmitNewPassword, NewPasswordFields } from '../components/PasswordFields';
 import { t, tn } from '../i18n';
 import { toProblem, type Problem } from '../lib/errors';
+import { userWaitEnd, userWaitStart } from '../lib/timing';
 
 /** Counts down the wait the host imposed after wrong passwords. */
 function useCountdown(): [number, (s: number) => void] {
@@ -28,11 +29,15 @@ function UnlockForm({ api, onStatus, onForgot }: { api: PliApi; onStatus: (s: Pr
   const [problem, setProblem] = useState<Problem>();
   const [wait, setWait] = useCountdown();
   const input = useRef<HTMLInputElement>(null);
-  useEffect(() => input.current?.focus(), []);
+  useEffect(() => {
+    input.current?.focus();
+    userWaitStart();
+  }, []);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!password || busy || wait > 0) return;
+    userWaitEnd();
     setBusy(true);
     setProblem(undefined);
     try {
@@ -45,6 +50,7 @@ function UnlockForm({ api, onStatus, onForgot }: { api: PliApi; onStatus: (s: Pr
       setPassword('');
       if (p.seconds) setWait(p.seconds);
       input.current?.focus();
+      userWaitStart();
     } finally {
       setBusy(false);
     }
