@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { decide, type Target } from '../../core/routing/policy';
 import { Draft } from '../../shared/domain';
 import { PliError } from '../../shared/errors';
 import type { HostContext } from '../context';
+import { policyContext } from '../group/practice';
 import { recordCorrespondents } from '../directory';
 import type { SendPipeline } from '../mail/send';
 import type { Session } from '../session';
@@ -20,13 +22,50 @@ const sessionPipeline: PipelineOf = (s) => (s as Session & { sendPipeline?: Send
 export function composeHandlers(ctx: HostContext, pipelineOf: PipelineOf = sessionPipeline): HandlerGroup {
   const changed = (folderIds: string[]) => ctx.emit('letters.changed', { folderIds, newLetters: 0 });
   return {
-    'compose.send': async ({ draft }) => {
+    'compose.send': async ({ draft, onBehalfOf }) => {
       const session = ctx.sessions.get();
+      const g = session.group;
+      const practice = await g.practice();
+      const inGroup = practice?.mode === 'group';
+      if (onBehalfOf !== undefined && !inGroup) {
+        throw new PliError('not_group_practice', 'L’envoi « pour le compte de » un médecin n’existe qu’en cabinet de groupe.');
+      }
+      // Group practice: who sends, in whose name, and who signs, go through the policy (and the audit log).
+      let sendTarget: Target | undefined;
+      let sendDetails: Record<string, unknown> = {};
+      if (inGroup) {
+        const access = await g.access();
+        const doctorId = onBehalfOf ?? g.actor.doctorId;
+        if (onBehalfOf !== undefined && !practice.doctors.some((d) => d.id === onBehalfOf)) {
+          throw new PliError('doctor_unknown', 'Ce médecin ne fait pas partie du cabinet : vérifiez Réglages > Cabinet de groupe.', { doctorId: onBehalfOf });
+        }
+        if (draft.sign) {
+          let card: { present: boolean; rpps?: string } | undefined;
+          if (g.actor.role === 'doctor') {
+            try {
+              card = ctx.card.status(null);
+            } catch {
+              card = undefined;
+            }
+          }
+          if (g.actor.role === 'doctor' && !card?.present) {
+            throw new PliError('card_absent', 'Insérez votre carte CPS dans le lecteur pour signer ce courrier, ou décochez « Signer ».');
+          }
+          await access.authorize(g.actor, 'letter.sign', { ref: 'nouveau-courrier', ...(doctorId ? { doctorId } : {}), ...(card?.rpps ? { card: { rpps: card.rpps } } : {}) });
+        }
+        sendTarget = { ...(doctorId ? { doctorId } : {}) };
+        sendDetails = onBehalfOf ? { onBehalfOf, preparedBy: g.actor.id } : {};
+        const d = decide(g.actor, 'letter.send', sendTarget, policyContext(practice));
+        if (!d.allowed) await access.authorize(g.actor, 'letter.send', { ref: 'nouveau-courrier', ...sendTarget }, sendDetails); // audits, throws
+        // One writer of the group key: refused while another workstation holds it.
+        await g.assertGroupKey();
+      }
       const pipeline = pipelineOf(session);
       if (!pipeline) {
         throw new PliError('account_missing', 'Aucun compte d’envoi n’est configuré : ajoutez votre compte APICRYPT dans les paramètres, puis renvoyez le courrier.');
       }
       const { letterId, warnings } = await pipeline.queue(draft);
+      if (inGroup && sendTarget) await (await g.access()).authorize(g.actor, 'letter.send', { ref: `letter:${letterId}`, ...sendTarget }, sendDetails);
       await recordCorrespondents(session.mailbox, [...draft.to, ...(draft.cc ?? [])].map((address) => ({ address })));
       changed([]);
       // The letter is safe in "À envoyer"; the network part must not hold the command (nor fail it).

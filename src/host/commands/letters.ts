@@ -19,16 +19,34 @@ const epoch = (d: string | undefined, endOfDay = false): number | undefined => {
 /** Folders, letter lists, search, the reader and the patient views: all read from the open mailbox. */
 export function letterHandlers(ctx: HostContext): HandlerGroup {
   const mailbox = () => ctx.sessions.get().mailbox;
+  const group = () => ctx.sessions.get().group;
   const changed = (folderIds: string[]) => ctx.emit('letters.changed', { folderIds, newLetters: 0 });
+  /** Group practice: drops letters of folders the person may not open (search results, flags). */
+  const visible = async <T extends { folderId: number }>(items: T[]): Promise<T[]> => {
+    if (!(await group().isGroup())) return items;
+    const out: T[] = [];
+    for (const i of items) if (await group().canOpen(i.folderId)) out.push(i);
+    return out;
+  };
   return {
-    'folders.list': async () => ({ folders: (await mailbox().listFolders()).map(folderView) }),
+    'folders.list': async () => {
+      const g = group();
+      if (!(await g.isGroup())) return { folders: (await mailbox().listFolders()).map(folderView) };
+      // Group practice: only what the person may open; a doctor's own folder is "Mes courriers".
+      const folders = await (await g.access()).visibleFolders(g.actor);
+      return { folders: folders.map((f) => ({ ...folderView(f), name: g.folderName(f) })) };
+    },
     'letters.list': async ({ folderId, cursor, limit }) => {
+      await group().assertOpen(num(folderId, 'Dossier'));
       const page = await mailbox().listFolder(num(folderId, 'Dossier'), { limit, ...(cursor ? { after: cursor } : {}) });
       return { items: page.items.map((s) => summaryView(s)), ...(page.next ? { nextCursor: page.next } : {}) };
     },
     'letters.search': async ({ query, filters, cursor, limit }) => {
       const f: SearchFilters = {};
-      if (filters.folderId) f.folderId = num(filters.folderId, 'Dossier');
+      if (filters.folderId) {
+        f.folderId = num(filters.folderId, 'Dossier');
+        await group().assertOpen(f.folderId);
+      }
       if (filters.patientId) f.patientId = num(filters.patientId, 'Patient');
       if (filters.sender) f.sender = filters.sender;
       const from = epoch(filters.from);
@@ -39,16 +57,25 @@ export function letterHandlers(ctx: HostContext): HandlerGroup {
       const started = performance.now();
       const page = await mailbox().search(query, f, { limit, ...(cursor ? { after: cursor } : {}) });
       ctx.log.debug('search', { ms: Math.round(performance.now() - started), results: page.items.length });
-      return { items: page.items.map((s) => summaryView(s)), ...(page.next ? { nextCursor: page.next } : {}) };
+      return { items: (await visible(page.items)).map((s) => summaryView(s)), ...(page.next ? { nextCursor: page.next } : {}) };
     },
     'letters.get': async ({ id }) => {
-      const letter = await mailbox().getLetter(num(id, 'Courrier'));
+      const g = group();
+      // Group practice: reading goes through the policy and is audited (who read what, when).
+      const letter = (await g.isGroup()) ? await (await g.access()).readLetter(g.actor, num(id, 'Courrier')) : await mailbox().getLetter(num(id, 'Courrier'));
       if (!letter) throw new PliError('not_found', 'Ce courrier n’existe plus (il a peut-être été supprimé).');
       return detailView(letter);
     },
     'letters.setFlags': async ({ ids, read, flagged }) => {
+      const letterIds = ids.map((i) => num(i, 'Courrier'));
+      if (await group().isGroup()) {
+        for (const id of letterIds) {
+          const l = await mailbox().getLetter(id);
+          if (l) await group().assertOpen(l.folderId);
+        }
+      }
       await mailbox().setFlags(
-        ids.map((i) => num(i, 'Courrier')),
+        letterIds,
         { ...(read !== undefined ? { read } : {}), ...(flagged !== undefined ? { flagged } : {}) },
       );
       changed([]);
@@ -59,6 +86,22 @@ export function letterHandlers(ctx: HostContext): HandlerGroup {
       const target = num(folderId, 'Dossier');
       const trash = (await mb.listFolders()).find((f) => f.role === 'trash');
       const letterIds = ids.map((i) => num(i, 'Courrier'));
+      const g = group();
+      if (await g.isGroup()) {
+        // Group practice: each move is checked and audited under the person's name.
+        const access = await g.access();
+        if (trash && trash.id === target) {
+          const destination = await access.folderScope(target);
+          for (const id of letterIds) {
+            const l = await mb.getLetter(id);
+            if (!l) continue;
+            await access.authorize(g.actor, 'letter.move', { ref: `letter:${id}`, folder: await access.folderScope(l.folderId), destination }, { trash: true });
+          }
+          await mb.trashLetters(letterIds);
+        } else await access.moveLetters(g.actor, letterIds, target);
+        changed([folderId]);
+        return { ok: true as const };
+      }
       // Moving to the Corbeille remembers where each letter came from, so that it can be put back.
       if (trash && trash.id === target) await mb.trashLetters(letterIds);
       else await mb.moveLetters(letterIds, target);
@@ -67,8 +110,12 @@ export function letterHandlers(ctx: HostContext): HandlerGroup {
       return { ok: true as const };
     },
     'trash.empty': async () => {
+      const g = group();
+      if ((await g.isGroup()) && g.actor.role === 'administrator') {
+        await (await g.access()).authorize(g.actor, 'letter.move', { ref: 'corbeille', folder: { kind: 'shared' } }, { emptyTrash: true });
+      }
       const removed = await mailbox().emptyTrash();
-      await mailbox().audit('user', 'trash.empty', undefined, { removed });
+      await mailbox().audit((await g.isGroup()) ? g.actor.id : 'user', 'trash.empty', undefined, { removed });
       changed([]);
       return { removed };
     },

@@ -113,7 +113,8 @@ export interface AuditEntry {
   details: unknown;
 }
 
-const ACTION_FR: Record<string, string> = {
+/** French labels of the audited actions (viewer and CSV). */
+export const ACTION_LABELS: Readonly<Record<string, string>> = {
   'folder.read': 'ouverture de dossier',
   'letter.read': 'lecture',
   'letter.move': 'déplacement',
@@ -125,6 +126,12 @@ const ACTION_FR: Record<string, string> = {
   'people.manage': 'gestion des personnes',
   'practice.configure': 'réglages du cabinet',
   'audit.read': 'consultation du journal',
+  'session.open': 'ouverture de session',
+  'letters.move': 'déplacement',
+  'letters.export': 'dépôt dans le logiciel métier',
+  'trash.empty': 'vidage de la corbeille',
+  'keys.importMedium': 'import de clefs',
+  'practice.save': 'réglage du dossier de dépôt',
 };
 
 function csvField(v: string): string {
@@ -145,7 +152,7 @@ export function auditCsv(entries: readonly AuditEntry[], names: Readonly<Record<
       new Date(e.at).toISOString(),
       names[e.actor] ?? e.actor,
       e.actor,
-      ACTION_FR[e.action] ?? e.action,
+      ACTION_LABELS[e.action] ?? e.action,
       e.action,
       e.target ?? '',
       outcome,
