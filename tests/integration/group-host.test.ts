@@ -1,0 +1,192 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Host } from '../../src/host/host';
+import type { LetterSummary } from '../../src/shared/domain';
+import { testEnv } from '../env/current';
+import { CABINET, FOUNDER_PASSWORD, PEOPLE, call, groupPractice, hprimFor, mailProfile, refusal } from '../support/group-practice';
+import { start, type TrustedServerSimulator } from '../support/trusted-server';
+import { simulatorOptionsFromEnv } from '../support/trusted-server/from-env';
+
+// A group practice through the host contract, on the real servers: letters for the practice arrive at
+// cabinet.LESTILLEULS (group key), are routed by HPRIM line 12 or land in "À trier", the secretary
+// sorts by hand (the choice becomes a rule for the next letter), and each person sees only what the
+// policy allows; the audit log holds every action of the scenario.
+const env = testEnv();
+let root: string;
+let sim: TrustedServerSimulator;
+let jean: Host;
+let cabinet: Host;
+let drops: Record<string, string>;
+const token = Math.random().toString(36).slice(2, 8).toUpperCase();
+const SURNAME = { unknown: `INCONNU${token}`, helene: `DURANDPAT${token}`, rule: `REGLE${token}` };
+
+const as = (who: keyof typeof PEOPLE) => call(cabinet, 'profile.unlock', { personId: PEOPLE[who].id, password: PEOPLE[who].password });
+const asFounder = () => call(cabinet, 'profile.unlock', { password: FOUNDER_PASSWORD });
+
+async function send(text: string): Promise<void> {
+  await call(jean, 'compose.send', { draft: { to: [`${CABINET}@${env.domain}`], subject: 'Compte rendu de biologie', text } });
+  await call(jean, 'mail.sync', {});
+  // Sent by the background run or by "Relever", whichever came first: the outbox empties.
+  await expect.poll(async () => (await call(jean, 'folders.list', {})).folders.find((f) => f.kind === 'outbox')!.total, { timeout: 30_000 }).toBe(0);
+}
+
+/** The letter of the scenario with this patient surname, found by the secretariat's search. */
+async function findLetter(surname: string): Promise<LetterSummary> {
+  const found = (await call(cabinet, 'letters.search', { query: surname, filters: {}, limit: 50 })).items;
+  expect(found, surname).toHaveLength(1);
+  return found[0]!;
+}
+
+const folderOf = async (kind: string, name?: string) =>
+  (await call(cabinet, 'folders.list', {})).folders.find((f) => f.kind === kind && (name === undefined || f.name === name));
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'pli-group-host-'));
+  sim = await start(simulatorOptionsFromEnv(env));
+  const bundle = join(root, 'ca.pem');
+  writeFileSync(bundle, `${env.tls.caCertPem}\n${sim.caPem ?? ''}`);
+  process.env.NODE_EXTRA_CA_CERTS = bundle;
+  jean = await mailProfile(join(root, 'jean'), 'jean.DUPONT', env, sim, 'Profil-Jean-2026!');
+  ({ host: cabinet, drops } = await groupPractice(root, env, sim));
+  // What cabinet.LESTILLEULS's box already holds (other test files' letters) is collected first.
+  await call(cabinet, 'mail.sync', {});
+});
+afterAll(async () => {
+  await jean?.close();
+  await cabinet?.close();
+  await sim?.stop();
+  delete process.env.NODE_EXTRA_CA_CERTS;
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('group practice through the host contract', () => {
+  it('lists the people for the sign-in screen while locked, and opens each person’s session', async () => {
+    await call(cabinet, 'profile.lock', {});
+    const { people } = await call(cabinet, 'profile.people', {});
+    expect(people.map((p) => `${p.id}:${p.role}`).sort()).toEqual(['claire:doctor', 'helene:doctor', 'nadia:secretary']);
+    expect(JSON.stringify(people)).not.toMatch(/slot|wrapped|password/i);
+    expect((await refusal(cabinet, 'profile.unlock', { personId: 'nadia', password: PEOPLE.claire.password })).code).toBe('password_wrong');
+    await as('nadia');
+    const me = await call(cabinet, 'group.me', {});
+    expect(me).toMatchObject({ mode: 'group', person: { id: 'nadia', role: 'secretary' }, canSort: true, canAdminister: false });
+    expect(me.doctors.map((d) => d.name)).toEqual(['Dr Claire MARTIN', 'Dr Hélène DURAND']);
+    // The single-password path still opens the profile (the founder, an administrator).
+    await asFounder();
+    expect((await call(cabinet, 'group.me', {})).canAdminister).toBe(true);
+  });
+
+  it('routes received letters by line 12 to the doctor’s folder and drop folder, unknown ones to "À trier"', async () => {
+    await send(hprimFor('Dr Hélène DURAND', SURNAME.helene, token));
+    await send(hprimFor('Dr Pierre DUPUIS', SURNAME.unknown, token));
+    await as('nadia');
+    expect((await call(cabinet, 'mail.sync', {})).received).toBe(2);
+    const forHelene = await findLetter(SURNAME.helene);
+    const toSort = await findLetter(SURNAME.unknown);
+    const aTrier = (await folderOf('user', 'À trier'))!;
+    const heleneFolder = (await folderOf('doctor', 'Dr Hélène DURAND'))!;
+    expect(toSort.folderId).toBe(aTrier.id);
+    expect(forHelene.folderId).toBe(heleneFolder.id);
+    // Only Hélène's practice software receives her letter; nothing from "À trier" is exported.
+    const exported = async (who: string) => readdirSync(drops[who]!).filter((f) => !f.startsWith('.')).map((f) => readFileSync(join(drops[who]!, f), 'latin1'));
+    await expect.poll(async () => (await exported('helene-durand')).some((t) => t.includes(SURNAME.helene)), { timeout: 20_000 }).toBe(true);
+    expect((await exported('claire-martin')).some((t) => t.includes(token))).toBe(false);
+    expect((await exported('helene-durand')).some((t) => t.includes(SURNAME.unknown))).toBe(false);
+    const board = await call(cabinet, 'group.dashboard', {});
+    expect(board.aTrier.folderId).toBe(aTrier.id);
+    expect(board.aTrier.total).toBe(aTrier.total);
+    expect(board.doctors.map((d) => d.name).sort()).toEqual(['Dr Claire MARTIN', 'Dr Hélène DURAND']);
+  });
+
+  it('the secretary sorts by hand, cannot sign in a doctor’s name, and the choice becomes a rule', async () => {
+    await as('nadia');
+    const toSort = await findLetter(SURNAME.unknown);
+    const detail = await call(cabinet, 'letters.get', { id: toSort.id });
+    expect(detail.documents[0]!.text).toContain(`Compte rendu ${token}`);
+    const signed = await refusal(cabinet, 'compose.send', {
+      draft: { to: ['paul.MARTIN@medical75.apicrypt.org'], subject: 'Courrier', text: 'Texte.', sign: true },
+      onBehalfOf: 'claire-martin',
+    });
+    expect(signed.code).toBe('forbidden');
+    expect(signed.message_fr).toContain('Seul le Dr Claire MARTIN peut signer en son nom');
+    const routed = await call(cabinet, 'letters.route', { ids: [toSort.id], doctorId: 'claire-martin', remember: true });
+    const claireFolder = (await folderOf('doctor', 'Dr Claire MARTIN'))!;
+    expect(routed).toEqual({ moved: 1, folderId: claireFolder.id, rule: `jean.DUPONT@${env.domain}`.toLowerCase() });
+    expect((await findLetter(SURNAME.unknown)).folderId).toBe(claireFolder.id);
+    // The next letter of that sender, naming nobody, goes to Claire without a human.
+    await send(hprimFor('Secrétariat', SURNAME.rule, token));
+    expect((await call(cabinet, 'mail.sync', {})).received).toBe(1);
+    expect((await findLetter(SURNAME.rule)).folderId).toBe(claireFolder.id);
+    // Only an administrator sets up the practice and its people.
+    expect((await refusal(cabinet, 'people.add', { person: { id: 'x', name: 'X', role: 'secretary' }, password: 'Xxxxxx-Secret-2026', adminPassword: PEOPLE.nadia.password })).code).toBe('forbidden');
+    expect((await refusal(cabinet, 'practice.group.save', { setup: { mode: 'individual', doctors: [], staff: [] } })).code).toBe('forbidden');
+    expect((await refusal(cabinet, 'audit.list', {})).code).toBe('forbidden');
+  });
+
+  it('a doctor sees “Mes courriers” and not a colleague’s folder', async () => {
+    await as('nadia');
+    const ids = { unknown: (await findLetter(SURNAME.unknown)).id, helene: (await findLetter(SURNAME.helene)).id, rule: (await findLetter(SURNAME.rule)).id };
+    const heleneFolderId = (await folderOf('doctor', 'Dr Hélène DURAND'))!.id;
+    await as('claire');
+    const folders = (await call(cabinet, 'folders.list', {})).folders;
+    const mine = folders.find((f) => f.kind === 'doctor')!;
+    expect(mine.name).toBe('Mes courriers');
+    expect(folders.filter((f) => f.kind === 'doctor')).toHaveLength(1);
+    const listed = (await call(cabinet, 'letters.list', { folderId: mine.id, limit: 50 })).items.map((l) => l.id);
+    expect(listed).toEqual(expect.arrayContaining([ids.unknown, ids.rule]));
+    expect((await call(cabinet, 'letters.get', { id: ids.unknown })).documents[0]!.text).toContain(token);
+    const read = await refusal(cabinet, 'letters.get', { id: ids.helene });
+    expect(read.code).toBe('forbidden');
+    expect(read.message_fr).toContain('Dr Hélène DURAND');
+    expect((await refusal(cabinet, 'letters.list', { folderId: heleneFolderId, limit: 50 })).code).toBe('forbidden');
+    expect((await refusal(cabinet, 'letters.move', { ids: [ids.helene], folderId: mine.id })).code).toBe('forbidden');
+    const search = (await call(cabinet, 'letters.search', { query: token, filters: {}, limit: 50 })).items.map((l) => l.id);
+    expect(search).toContain(ids.unknown);
+    expect(search).not.toContain(ids.helene);
+    await as('helene');
+    expect((await refusal(cabinet, 'letters.get', { id: ids.unknown })).code).toBe('forbidden');
+    // The founder's password (administrator) manages the practice but reads no letter.
+    await asFounder();
+    expect((await refusal(cabinet, 'letters.get', { id: ids.helene })).code).toBe('forbidden');
+    expect((await call(cabinet, 'folders.list', {})).folders).toEqual([]);
+  });
+
+  it('the audit log holds every action of the scenario, viewable and exportable as CSV', async () => {
+    await as('nadia');
+    const ids = { unknown: (await findLetter(SURNAME.unknown)).id, helene: (await findLetter(SURNAME.helene)).id };
+    await asFounder();
+    const { entries } = await call(cabinet, 'audit.list', { limit: 1000 });
+    const has = (actor: string, action: string, outcome: string, target?: string) =>
+      entries.some((e) => e.actor === actor && e.action === action && e.outcome === outcome && (target === undefined || e.target === target));
+    expect(has('tri-automatique', 'letter.route', 'none', `letter:${ids.helene}`)).toBe(true);
+    expect(has('tri-automatique', 'letter.route', 'none', `letter:${ids.unknown}`)).toBe(true);
+    expect(has('nadia', 'letter.read', 'allowed', `letter:${ids.unknown}`)).toBe(true);
+    expect(has('nadia', 'letter.sign', 'refused')).toBe(true);
+    expect(has('nadia', 'letter.move', 'allowed', `letter:${ids.unknown}`)).toBe(true);
+    expect(has('nadia', 'routing.rule', 'allowed')).toBe(true);
+    expect(has('nadia', 'people.manage', 'refused')).toBe(true);
+    expect(has('nadia', 'practice.configure', 'refused')).toBe(true);
+    expect(has('nadia', 'audit.read', 'refused')).toBe(true);
+    expect(has('claire', 'letter.read', 'allowed', `letter:${ids.unknown}`)).toBe(true);
+    expect(has('claire', 'letter.read', 'refused', `letter:${ids.helene}`)).toBe(true);
+    expect(has('claire', 'letter.move', 'refused', `letter:${ids.helene}`)).toBe(true);
+    expect(has('helene', 'letter.read', 'refused', `letter:${ids.unknown}`)).toBe(true);
+    expect(has('profil', 'letter.read', 'refused', `letter:${ids.helene}`)).toBe(true);
+    expect(has('profil', 'people.manage', 'allowed', 'person:nadia')).toBe(true);
+    expect(has('profil', 'practice.configure', 'allowed')).toBe(true);
+    expect(has('claire', 'session.open', 'none')).toBe(true);
+    expect(entries.find((e) => e.actor === 'nadia')!.actorName).toBe('Nadia Secrétariat');
+    // Newest first.
+    expect(entries[0]!.at >= entries.at(-1)!.at).toBe(true);
+
+    await asFounder();
+    const { csv, fileName } = await call(cabinet, 'audit.exportCsv', {});
+    expect(fileName).toMatch(/^journal-pli-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(csv.startsWith('\uFEFFDate;Personne;Identifiant;Action;')).toBe(true);
+    const lines = csv.slice(1).trimEnd().split('\r\n');
+    expect(lines.some((l) => l.includes(';Nadia Secrétariat;nadia;signature;letter.sign;') && l.includes(';refusé;'))).toBe(true);
+    expect(lines.some((l) => l.includes(';Dr Claire MARTIN;claire;lecture;letter.read;') && l.includes(';refusé;'))).toBe(true);
+    expect(lines.length).toBeGreaterThan(entries.length);
+  });
+});
