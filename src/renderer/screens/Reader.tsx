@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { PliApi } from '../../shared/api';
-import type { Folder, LabResult, LabSeries, LetterDetail, LetterDocument, LetterSummary, PatientRef } from '../../shared/domain';
+import type { Folder, GroupSessionView, LabResult, LabSeries, LetterDetail, LetterDocument, LetterSummary, PatientRef } from '../../shared/domain';
 import { ErrorAlert, Notice } from '../components/Alert';
 import { SignatureBadge } from '../components/Badges';
 import { LabTable } from '../components/LabTable';
@@ -9,6 +9,7 @@ import { t } from '../i18n';
 import { toProblem, type Problem } from '../lib/errors';
 import { formatBytes, formatDate, formatDateTime } from '../lib/format';
 import { folderName, sortFolders } from './FolderList';
+import { GroupAssign } from './GroupAssign';
 
 export interface ReaderProps {
   api: PliApi;
@@ -18,10 +19,14 @@ export interface ReaderProps {
   /** A change made here (read, flag, move, retry) that the list and counts must reflect. */
   onChanged: (id: string, change: Partial<LetterSummary> | 'moved') => void;
   onClose: () => void;
+  /** Group practice: who is signed in; letters of "À trier" get "Attribuer à…". */
+  group?: GroupSessionView;
+  /** A confirmation to show once the reader has closed (the letter left the list). */
+  onAnnounce?: (message: string) => void;
 }
 
 /** One letter: header, patient card, signature, text, lab results with trends, attachments, actions. */
-export function Reader({ api, letterId, folders, monospace, onChanged, onClose }: ReaderProps) {
+export function Reader({ api, letterId, folders, monospace, onChanged, onClose, group, onAnnounce }: ReaderProps) {
   const [letter, setLetter] = useState<LetterDetail>();
   const [problem, setProblem] = useState<Problem>();
   const [actionProblem, setActionProblem] = useState<Problem>();
@@ -148,6 +153,18 @@ export function Reader({ api, letterId, folders, monospace, onChanged, onClose }
         <ErrorAlert problem={actionProblem} />
         <Notice text={notice} />
       </header>
+
+      {group?.canSort && folders.find((f) => f.id === letter.folderId)?.kind === 'user' && folders.find((f) => f.id === letter.folderId)?.name === 'À trier' && (
+        <GroupAssign
+          api={api}
+          letterId={letter.id}
+          doctors={group.doctors}
+          onAssigned={(message) => {
+            onAnnounce?.(message);
+            onChanged(letter.id, 'moved');
+          }}
+        />
+      )}
 
       {inReview && (
         <section className="review-box" aria-labelledby="review-title">

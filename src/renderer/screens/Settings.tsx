@@ -7,6 +7,7 @@ import { canSubmitNewPassword, NewPasswordFields } from '../components/PasswordF
 import { t, tn } from '../i18n';
 import { toProblem, type Problem } from '../lib/errors';
 import { formatBytes, formatDate, formatNumber, formatPercent } from '../lib/format';
+import { GroupSettingsSection } from './GroupSettings';
 
 export function SettingsScreen({ api, settings, onSettings, onClose }: { api: PliApi; settings: SettingsShape; onSettings: (s: SettingsShape) => void; onClose: () => void }) {
   return (
@@ -23,12 +24,14 @@ export function SettingsScreen({ api, settings, onSettings, onClose }: { api: Pl
         <a href="#settings-keys">{t('settings.keys')}</a>
         <a href="#settings-accounts">{t('settings.accounts')}</a>
         <a href="#settings-card">{t('settings.card')}</a>
+        <a href="#settings-group">{t('group.settings')}</a>
       </nav>
       <SecuritySection api={api} settings={settings} onSettings={onSettings} />
       <DisplaySection api={api} settings={settings} onSettings={onSettings} />
       <KeysSection api={api} />
       <AccountsSection api={api} />
       <CardSection api={api} />
+      <GroupSettingsSection api={api} />
     </section>
   );
 }
