@@ -1,6 +1,6 @@
 import { PliError } from '../../shared/errors';
 import type { HostContext } from '../context';
-import { listPeople, unlockAs, type Person } from '../profile/people';
+import { changePersonPassword, listPeople, unlockAs, type Person } from '../profile/people';
 import { changePassword, createProfile, profileExists, unlock, unlockWithRecoveryCode } from '../profile/profile';
 import { Session } from '../session';
 import type { HandlerGroup } from './types';
@@ -50,7 +50,10 @@ export function profileHandlers(ctx: HostContext): HandlerGroup {
     'profile.recover': async ({ recoveryCode, newPassword }) =>
       open(await unlockWithRecoveryCode(ctx.profileDir, recoveryCode, newPassword)),
     'profile.changePassword': async ({ oldPassword, newPassword }) => {
-      await changePassword(ctx.profileDir, oldPassword, newPassword);
+      // In a person's session (group practice) it is that person's own password that changes.
+      const person = ctx.sessions.isOpen ? ctx.sessions.get().person : undefined;
+      if (person) await changePersonPassword(ctx.profileDir, person.id, oldPassword, newPassword);
+      else await changePassword(ctx.profileDir, oldPassword, newPassword);
       ctx.log.info('password changed');
       return { ok: true as const };
     },
