@@ -39,6 +39,9 @@ async function findLetter(surname: string): Promise<LetterSummary> {
   return found[0]!;
 }
 
+/** The files a doctor's practice software received in its drop folder. */
+const exported = (who: string) => readdirSync(drops[who]!).filter((f) => !f.startsWith('.')).map((f) => readFileSync(join(drops[who]!, f), 'latin1'));
+
 const folderOf = async (kind: string, name?: string) =>
   (await call(cabinet, 'folders.list', {})).folders.find((f) => f.kind === kind && (name === undefined || f.name === name));
 
@@ -89,10 +92,9 @@ describe('group practice through the host contract', () => {
     expect(toSort.folderId).toBe(aTrier.id);
     expect(forHelene.folderId).toBe(heleneFolder.id);
     // Only Hélène's practice software receives her letter; nothing from "À trier" is exported.
-    const exported = async (who: string) => readdirSync(drops[who]!).filter((f) => !f.startsWith('.')).map((f) => readFileSync(join(drops[who]!, f), 'latin1'));
-    await expect.poll(async () => (await exported('helene-durand')).some((t) => t.includes(SURNAME.helene)), { timeout: 20_000 }).toBe(true);
-    expect((await exported('claire-martin')).some((t) => t.includes(token))).toBe(false);
-    expect((await exported('helene-durand')).some((t) => t.includes(SURNAME.unknown))).toBe(false);
+    await expect.poll(() => exported('helene-durand').some((t) => t.includes(SURNAME.helene)), { timeout: 20_000 }).toBe(true);
+    expect(exported('claire-martin').some((t) => t.includes(token))).toBe(false);
+    expect(exported('helene-durand').some((t) => t.includes(SURNAME.unknown))).toBe(false);
     const board = await call(cabinet, 'group.dashboard', {});
     expect(board.aTrier.folderId).toBe(aTrier.id);
     expect(board.aTrier.total).toBe(aTrier.total);
@@ -118,6 +120,9 @@ describe('group practice through the host contract', () => {
     await send(hprimFor('Secrétariat', SURNAME.rule, token));
     expect((await call(cabinet, 'mail.sync', {})).received).toBe(1);
     expect((await findLetter(SURNAME.rule)).folderId).toBe(claireFolder.id);
+    // Both reach Claire's practice software once attributed, never Hélène's.
+    await expect.poll(() => [SURNAME.unknown, SURNAME.rule].every((n) => exported('claire-martin').some((t) => t.includes(n))), { timeout: 20_000 }).toBe(true);
+    expect(exported('helene-durand').some((t) => t.includes(SURNAME.unknown) || t.includes(SURNAME.rule))).toBe(false);
     // Only an administrator sets up the practice and its people.
     expect((await refusal(cabinet, 'people.add', { person: { id: 'x', name: 'X', role: 'secretary' }, password: 'Xxxxxx-Secret-2026', adminPassword: PEOPLE.nadia.password })).code).toBe('forbidden');
     expect((await refusal(cabinet, 'practice.group.save', { setup: { mode: 'individual', doctors: [], staff: [] } })).code).toBe('forbidden');
@@ -144,8 +149,18 @@ describe('group practice through the host contract', () => {
     const search = (await call(cabinet, 'letters.search', { query: token, filters: {}, limit: 50 })).items.map((l) => l.id);
     expect(search).toContain(ids.unknown);
     expect(search).not.toContain(ids.helene);
+    // Patients and lab values of a colleague's letters stay out of reach too.
+    await as('nadia');
+    const [patient] = (await call(cabinet, 'patients.search', { query: SURNAME.helene, limit: 10 })).patients;
+    expect(patient).toBeDefined();
+    expect((await call(cabinet, 'patients.labSeries', { patientId: patient!.id })).series.map((x) => x.analyte)).toEqual(['GLY']);
+    await as('claire');
+    expect((await call(cabinet, 'patients.search', { query: SURNAME.helene, limit: 10 })).patients).toEqual([]);
+    expect((await call(cabinet, 'patients.labSeries', { patientId: patient!.id })).series).toEqual([]);
+    expect((await call(cabinet, 'patients.search', { query: SURNAME.unknown, limit: 10 })).patients).toHaveLength(1);
     await as('helene');
     expect((await refusal(cabinet, 'letters.get', { id: ids.unknown })).code).toBe('forbidden');
+    expect((await call(cabinet, 'patients.labSeries', { patientId: patient!.id })).series.map((x) => x.analyte)).toEqual(['GLY']);
     // The founder's password (administrator) manages the practice but reads no letter.
     await asFounder();
     expect((await refusal(cabinet, 'letters.get', { id: ids.helene })).code).toBe('forbidden');

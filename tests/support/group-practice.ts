@@ -109,6 +109,8 @@ export function hprimFor(recipient: string, surname: string, marker: string): st
     `${''.padEnd(10)} ${recipient}`,
     '',
     `Compte rendu ${marker} : bilan sans particularité.`,
+    '****LAB****',
+    'RES|Glycémie à jeun|GLY|N|1.32|g/l|0.70|1.10|H|F',
     '****FIN****',
     '****FINFICHIER****',
     '',

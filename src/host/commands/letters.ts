@@ -98,7 +98,13 @@ export function letterHandlers(ctx: HostContext): HandlerGroup {
             await access.authorize(g.actor, 'letter.move', { ref: `letter:${id}`, folder: await access.folderScope(l.folderId), destination }, { trash: true });
           }
           await mb.trashLetters(letterIds);
-        } else await access.moveLetters(g.actor, letterIds, target);
+        } else {
+          await access.moveLetters(g.actor, letterIds, target);
+          // Into a doctor's folder: the letters go to that doctor's practice software too.
+          const profile = await g.dropProfileOf(target);
+          const exports = ctx.sessions.get().exports;
+          if (profile && exports.has(profile)) for (const id of letterIds) await exports.exportLetter(id, [profile]);
+        }
         changed([folderId]);
         return { ok: true as const };
       }
@@ -119,9 +125,29 @@ export function letterHandlers(ctx: HostContext): HandlerGroup {
       changed([]);
       return { removed };
     },
-    'patients.search': async ({ query, limit }) => ({ patients: (await mailbox().findPatients(query, limit)).map(patientView) }),
-    'patients.labSeries': async ({ patientId }) => ({
-      series: seriesView(await mailbox().patientHistory(num(patientId, 'Patient'))),
-    }),
+    'patients.search': async ({ query, limit }) => {
+      const patients = await mailbox().findPatients(query, limit);
+      if (!(await group().isGroup())) return { patients: patients.map(patientView) };
+      // Group practice: only patients of letters the person may open (medical secrecy between doctors).
+      const out = [];
+      for (const p of patients) {
+        const letters = await visible((await mailbox().patientLetters(p.id, { limit: 500 })).items);
+        if (letters.length > 0) out.push(patientView({ ...p, letterCount: letters.length }));
+      }
+      return { patients: out };
+    },
+    'patients.labSeries': async ({ patientId }) => {
+      const rows = await mailbox().patientHistory(num(patientId, 'Patient'));
+      if (!(await group().isGroup())) return { series: seriesView(rows) };
+      // Group practice: lab values of letters in folders the person may open only.
+      const folderOf = new Map<number, number | undefined>();
+      for (const id of new Set(rows.map((r) => r.letterId))) folderOf.set(id, (await mailbox().getLetter(id))?.folderId);
+      const kept = [];
+      for (const r of rows) {
+        const f = folderOf.get(r.letterId);
+        if (f !== undefined && (await group().canOpen(f))) kept.push(r);
+      }
+      return { series: seriesView(kept) };
+    },
   };
 }
