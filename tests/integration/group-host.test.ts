@@ -19,6 +19,7 @@ let sim: TrustedServerSimulator;
 let jean: Host;
 let cabinet: Host;
 let drops: Record<string, string>;
+let cabinetDir: string;
 const token = Math.random().toString(36).slice(2, 8).toUpperCase();
 const SURNAME = { unknown: `INCONNU${token}`, helene: `DURANDPAT${token}`, rule: `REGLE${token}` };
 
@@ -47,12 +48,14 @@ const folderOf = async (kind: string, name?: string) =>
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'pli-group-host-'));
+  // This workstation's own id (group key lock) lives here, not in the tester's home.
+  process.env.PLI_LOCAL_CONFIG_DIR = join(root, 'poste');
   sim = await start(simulatorOptionsFromEnv(env));
   const bundle = join(root, 'ca.pem');
   writeFileSync(bundle, `${env.tls.caCertPem}\n${sim.caPem ?? ''}`);
   process.env.NODE_EXTRA_CA_CERTS = bundle;
   jean = await mailProfile(join(root, 'jean'), 'jean.DUPONT', env, sim, 'Profil-Jean-2026!');
-  ({ host: cabinet, drops } = await groupPractice(root, env, sim));
+  ({ host: cabinet, drops, profileDir: cabinetDir } = await groupPractice(root, env, sim));
   // What cabinet.LESTILLEULS's box already holds (other test files' letters) is collected first.
   await call(cabinet, 'mail.sync', {});
 });
@@ -61,6 +64,7 @@ afterAll(async () => {
   await cabinet?.close();
   await sim?.stop();
   delete process.env.NODE_EXTRA_CA_CERTS;
+  delete process.env.PLI_LOCAL_CONFIG_DIR;
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -165,6 +169,31 @@ describe('group practice through the host contract', () => {
     await asFounder();
     expect((await refusal(cabinet, 'letters.get', { id: ids.helene })).code).toBe('forbidden');
     expect((await call(cabinet, 'folders.list', {})).folders).toEqual([]);
+  });
+
+  it('one workstation writes with the group key; the secretariat sends on a doctor’s behalf, a doctor not as a colleague', async () => {
+    await as('claire');
+    const draft = { to: ['paul.MARTIN@medical75.apicrypt.org'], subject: 'Rendez-vous', text: `Courrier ${token}.` };
+    const asColleague = await refusal(cabinet, 'compose.send', { draft, onBehalfOf: 'helene-durand' });
+    expect(asColleague.code).toBe('forbidden');
+    expect(asColleague.message_fr).toContain('au nom du Dr Hélène DURAND');
+    await as('nadia');
+    // Another workstation holds the group key (fresh heartbeat): nothing is encrypted here.
+    const lockFile = join(cabinetDir, 'group-key.lock');
+    const now = Date.now();
+    writeFileSync(lockFile, JSON.stringify({ format: 'pli-group-key-lock', keyOwner: CABINET, installationId: '00000000-0000-4000-8000-000000000001', host: 'ACCUEIL-PC', pid: 1, acquiredAt: now, heartbeatAt: now }));
+    const locked = await refusal(cabinet, 'compose.send', { draft, onBehalfOf: 'claire-martin' });
+    expect(locked.code).toBe('group_key_locked');
+    expect(locked.message_fr).toContain('ACCUEIL-PC');
+    rmSync(lockFile);
+    const sent = await call(cabinet, 'compose.send', { draft, onBehalfOf: 'claire-martin' });
+    const lock = JSON.parse(readFileSync(lockFile, 'utf8')) as { keyOwner: string; pid: number };
+    expect(lock).toMatchObject({ keyOwner: CABINET, pid: process.pid });
+    await asFounder();
+    const { entries } = await call(cabinet, 'audit.list', { limit: 1000 });
+    const send = entries.find((e) => e.action === 'letter.send' && e.target === `letter:${sent.letterId}`)!;
+    expect(send).toMatchObject({ actor: 'nadia', outcome: 'allowed' });
+    expect(JSON.parse(send.details!)).toMatchObject({ onBehalfOf: 'claire-martin', preparedBy: 'nadia' });
   });
 
   it('the audit log holds every action of the scenario, viewable and exportable as CSV', async () => {
