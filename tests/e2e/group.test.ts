@@ -197,6 +197,29 @@ describe('group practice in the window', () => {
     expect(await page.locator('#settings-group').getByLabel('Identifiant APICRYPT').first().inputValue()).toBe('claire.MARTIN');
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'group-settings');
+  });
+
+  it('the administrator renames the practice and adds a person who then opens her own session', async () => {
+    const section = page.locator('#settings-group');
+    await section.getByLabel('Nom du cabinet').fill('Maison de santé des Tilleuls');
+    await section.getByRole('button', { name: 'Enregistrer le cabinet' }).click();
+    await failFastOnAlert(section.getByText('Réglages du cabinet enregistrés.'));
+    await section.getByLabel('Nom affiché').fill('Yves Accueil');
+    expect(await section.getByLabel('Identifiant de connexion').inputValue()).toBe('yves-accueil');
+    await section.getByLabel('Rôle').selectOption({ label: 'secrétariat' });
+    await section.getByLabel('Mot de passe de cette personne').fill('Yves-Accueil-2026!');
+    await section.getByLabel('Votre mot de passe (confirmation)').fill(FOUNDER_PASSWORD);
+    await section.getByRole('button', { name: 'Ajouter la personne' }).click();
+    await failFastOnAlert(section.getByText('Yves Accueil peut maintenant ouvrir sa session.'));
+    await section.getByText('Yves Accueil — secrétariat').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await lock();
+    await signIn('Yves Accueil (secrétariat)', 'Yves-Accueil-2026!');
+    expect(await page.getByTestId('signed-in').textContent()).toBe('Session : Yves Accueil (secrétariat)');
+    // The practice keeps its new name and its doctors.
+    await page.getByRole('button', { name: 'Paramètres' }).click();
+    await failFastOnAlert(page.locator('#settings-group').getByLabel('Nom du cabinet'));
+    await expect.poll(() => page.locator('#settings-group').getByLabel('Nom du cabinet').inputValue()).toBe('Maison de santé des Tilleuls');
     expect(errors, errors.join('\n')).toEqual([]);
   });
 });
