@@ -138,6 +138,15 @@ describe('group practice in the window', () => {
     // It is now in Claire's folder, which the secretariat sorts.
     await openFolder('Dr Claire MARTIN');
     await ourRow().waitFor();
+    // Her letters are prepared on a doctor's behalf and leave unsigned: no "Signer" for the secretariat.
+    await page.getByRole('button', { name: 'Nouveau courrier' }).click();
+    const behalf = page.getByLabel('Pour le compte de');
+    await behalf.waitFor();
+    expect(await behalf.locator('option').allTextContents()).toEqual(['Le cabinet (aucun médecin en particulier)', 'Dr Claire MARTIN', 'Dr Hélène DURAND']);
+    expect(await page.getByLabel('Signer avec la carte CPS').count()).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'group-secretary-composer');
+    await page.getByRole('button', { name: 'Annuler' }).click();
   });
 
   it('Dr Claire MARTIN signs in and reads it in “Mes courriers”', async () => {

@@ -424,6 +424,9 @@ export const fr = {
   'group.people.added': '{name} peut maintenant ouvrir sa session.',
   'group.people.remove': 'Retirer {name}',
   'group.people.removed': 'Accès retiré.',
+  'group.compose.onBehalfOf': 'Pour le compte de',
+  'group.compose.practice': 'Le cabinet (aucun médecin en particulier)',
+  'group.compose.unsigned': 'Le secrétariat prépare et envoie le courrier pour le compte du médecin, marqué comme tel dans le journal ; il part non signé : seul le médecin signe en son nom, avec sa carte CPS.',
 
   'legal.trademark':
     'APICRYPT est une marque d’APICEM. Pli est un client indépendant, non certifié par APICEM.',

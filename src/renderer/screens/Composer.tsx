@@ -1,6 +1,6 @@
 import { useRef, useState, type FormEvent } from 'react';
 import type { PliApi } from '../../shared/api';
-import type { Draft } from '../../shared/domain';
+import type { Draft, GroupSessionView } from '../../shared/domain';
 import { ErrorAlert, Notice } from '../components/Alert';
 import { ChipsInput } from '../components/Chips';
 import { Dialog } from '../components/Dialog';
@@ -22,10 +22,14 @@ export interface ComposerProps {
   onDone: (message: string) => void;
   onCancel: () => void;
   sizeLimit?: number;
+  /** Group practice: the secretariat prepares letters on a doctor's behalf, never signed. */
+  group?: GroupSessionView;
 }
 
 /** A new letter: recipients, clear-text subject (warned), patient, text, attachments, optional CPS signature. */
-export function Composer({ api, onDone, onCancel, sizeLimit = DEFAULT_SIZE_LIMIT }: ComposerProps) {
+export function Composer({ api, onDone, onCancel, sizeLimit = DEFAULT_SIZE_LIMIT, group }: ComposerProps) {
+  const secretariat = group?.mode === 'group' && group.person?.role === 'secretary';
+  const [onBehalfOf, setOnBehalfOf] = useState('');
   const [to, setTo] = useState<string[]>([]);
   const [cc, setCc] = useState<string[]>([]);
   const [subject, setSubject] = useState('');
@@ -71,7 +75,7 @@ export function Composer({ api, onDone, onCancel, sizeLimit = DEFAULT_SIZE_LIMIT
     setBusy('send');
     setProblem(undefined);
     try {
-      const r = await api.invoke('compose.send', { draft: draft() });
+      const r = await api.invoke('compose.send', { draft: draft(), ...(secretariat && onBehalfOf ? { onBehalfOf } : {}) });
       onDone(r.warnings.length ? `${t('compose.sent')} ${r.warnings.join(' ')}` : t('compose.sent'));
     } catch (e) {
       setProblem(toProblem(e, t('compose.sendFailed')));
@@ -173,10 +177,28 @@ export function Composer({ api, onDone, onCancel, sizeLimit = DEFAULT_SIZE_LIMIT
             {tooBig && ` ${t('compose.tooBig', { limit: formatBytes(sizeLimit) })}`}
           </p>
         </div>
-        <div className="field check">
-          <input id="compose-sign" type="checkbox" checked={sign} onChange={(e) => setSign(e.target.checked)} />
-          <label htmlFor="compose-sign">{t('compose.sign')}</label>
-        </div>
+        {secretariat && (
+          <div className="field">
+            <label htmlFor="compose-behalf">{t('group.compose.onBehalfOf')}</label>
+            <select id="compose-behalf" value={onBehalfOf} onChange={(e) => setOnBehalfOf(e.target.value)} aria-describedby="compose-behalf-hint">
+              <option value="">{t('group.compose.practice')}</option>
+              {group.doctors.map((d) => (
+                <option key={d.id} value={d.id}>
+                  {d.name}
+                </option>
+              ))}
+            </select>
+            <p id="compose-behalf-hint" className="hint">
+              {t('group.compose.unsigned')}
+            </p>
+          </div>
+        )}
+        {!secretariat && (
+          <div className="field check">
+            <input id="compose-sign" type="checkbox" checked={sign} onChange={(e) => setSign(e.target.checked)} />
+            <label htmlFor="compose-sign">{t('compose.sign')}</label>
+          </div>
+        )}
         <ErrorAlert problem={problem} />
         <Notice text={notice} />
         <div className="actions">

@@ -264,6 +264,7 @@ export function MainWindow({ api, info, settings, onSettings, onLock }: MainWind
           {view === 'compose' && (
             <Composer
               api={api}
+              {...(group ? { group } : {})}
               onCancel={() => setView('mail')}
               onDone={(msg) => {
                 setNotice(msg);
