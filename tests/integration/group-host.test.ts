@@ -234,3 +234,23 @@ describe('group practice through the host contract', () => {
     expect(lines.length).toBeGreaterThan(entries.length);
   });
 });
+
+describe('people of the practice through the host contract', () => {
+  it('the administrator adds and removes a person; a removed person can no longer sign in', async () => {
+    await asFounder();
+    const yves = { id: 'yves', name: 'Yves Accueil', role: 'secretary' as const };
+    expect((await refusal(cabinet, 'people.add', { person: yves, password: 'Yves-Accueil-2026!', adminPassword: 'Pas-le-bon-2026!' })).code).toBe('password_wrong');
+    expect((await refusal(cabinet, 'people.add', { person: { id: 'z', name: 'Z', role: 'doctor', doctorId: 'inconnu' }, password: 'Zzzzzz-Docteur-2026', adminPassword: FOUNDER_PASSWORD })).code).toBe('person_doctor_missing');
+    expect(await call(cabinet, 'people.add', { person: yves, password: 'Yves-Accueil-2026!', adminPassword: FOUNDER_PASSWORD })).toEqual(yves);
+    await call(cabinet, 'profile.unlock', { personId: 'yves', password: 'Yves-Accueil-2026!' });
+    expect((await refusal(cabinet, 'people.remove', { personId: 'nadia', adminPassword: 'Yves-Accueil-2026!' })).code).toBe('forbidden');
+    await asFounder();
+    await call(cabinet, 'people.remove', { personId: 'yves', adminPassword: FOUNDER_PASSWORD });
+    await call(cabinet, 'profile.lock', {});
+    expect((await call(cabinet, 'profile.people', {})).people.map((p) => p.id)).not.toContain('yves');
+    expect((await refusal(cabinet, 'profile.unlock', { personId: 'yves', password: 'Yves-Accueil-2026!' })).code).toBe('person_unknown');
+    // Everyone else still opens their session.
+    await as('claire');
+    expect((await call(cabinet, 'group.me', {})).person?.id).toBe('claire');
+  });
+});
