@@ -165,6 +165,15 @@ describe('group practice through the host contract', () => {
     await as('helene');
     expect((await refusal(cabinet, 'letters.get', { id: ids.unknown })).code).toBe('forbidden');
     expect((await call(cabinet, 'patients.labSeries', { patientId: patient!.id })).series.map((x) => x.analyte)).toEqual(['GLY']);
+    // A letter Hélène deletes stays hers in the Corbeille: Claire does not see it there.
+    const trash = (await call(cabinet, 'folders.list', {})).folders.find((f) => f.kind === 'trash')!;
+    await call(cabinet, 'letters.move', { ids: [ids.helene], folderId: trash.id });
+    expect((await call(cabinet, 'letters.list', { folderId: trash.id, limit: 200 })).items.map((l) => l.id)).toContain(ids.helene);
+    await as('claire');
+    expect((await call(cabinet, 'letters.list', { folderId: trash.id, limit: 200 })).items.map((l) => l.id)).not.toContain(ids.helene);
+    expect((await refusal(cabinet, 'letters.get', { id: ids.helene })).code).toBe('forbidden');
+    await as('helene');
+    await call(cabinet, 'letters.move', { ids: [ids.helene], folderId: heleneFolderId });
     // The founder's password (administrator) manages the practice but reads no letter.
     await asFounder();
     expect((await refusal(cabinet, 'letters.get', { id: ids.helene })).code).toBe('forbidden');

@@ -24,9 +24,10 @@ export function composeHandlers(ctx: HostContext, pipelineOf: PipelineOf = sessi
   return {
     'compose.send': async ({ draft, onBehalfOf }) => {
       const session = ctx.sessions.get();
-      const g = session.group;
-      const practice = await g.practice();
-      const inGroup = practice?.mode === 'group';
+      // (A session without group support, as some tests build, is an individual practice.)
+      const g = (session as Partial<Session>).group;
+      const practice = g ? await g.practice() : undefined;
+      const inGroup = g !== undefined && practice?.mode === 'group';
       if (onBehalfOf !== undefined && !inGroup) {
         throw new PliError('not_group_practice', 'L’envoi « pour le compte de » un médecin n’existe qu’en cabinet de groupe.');
       }
@@ -34,7 +35,7 @@ export function composeHandlers(ctx: HostContext, pipelineOf: PipelineOf = sessi
       let sendTarget: Target | undefined;
       let sendDetails: Record<string, unknown> = {};
       if (inGroup) {
-        const access = await g.access();
+        const access = await g!.access();
         const doctorId = onBehalfOf ?? g.actor.doctorId;
         if (onBehalfOf !== undefined && !practice.doctors.some((d) => d.id === onBehalfOf)) {
           throw new PliError('doctor_unknown', 'Ce médecin ne fait pas partie du cabinet : vérifiez Réglages > Cabinet de groupe.', { doctorId: onBehalfOf });

@@ -22,10 +22,10 @@ export function letterHandlers(ctx: HostContext): HandlerGroup {
   const group = () => ctx.sessions.get().group;
   const changed = (folderIds: string[]) => ctx.emit('letters.changed', { folderIds, newLetters: 0 });
   /** Group practice: drops letters of folders the person may not open (search results, flags). */
-  const visible = async <T extends { folderId: number }>(items: T[]): Promise<T[]> => {
+  const visible = async <T extends { folderId: number; trashedFrom?: number | null }>(items: T[]): Promise<T[]> => {
     if (!(await group().isGroup())) return items;
     const out: T[] = [];
-    for (const i of items) if (await group().canOpen(i.folderId)) out.push(i);
+    for (const i of items) if (await group().canSee(i)) out.push(i);
     return out;
   };
   return {
@@ -39,7 +39,8 @@ export function letterHandlers(ctx: HostContext): HandlerGroup {
     'letters.list': async ({ folderId, cursor, limit }) => {
       await group().assertOpen(num(folderId, 'Dossier'));
       const page = await mailbox().listFolder(num(folderId, 'Dossier'), { limit, ...(cursor ? { after: cursor } : {}) });
-      return { items: page.items.map((s) => summaryView(s)), ...(page.next ? { nextCursor: page.next } : {}) };
+      // Group practice: the Corbeille shows each person only the deleted letters they could read.
+      return { items: (await visible(page.items)).map((s) => summaryView(s)), ...(page.next ? { nextCursor: page.next } : {}) };
     },
     'letters.search': async ({ query, filters, cursor, limit }) => {
       const f: SearchFilters = {};
@@ -71,7 +72,10 @@ export function letterHandlers(ctx: HostContext): HandlerGroup {
       if (await group().isGroup()) {
         for (const id of letterIds) {
           const l = await mailbox().getLetter(id);
-          if (l) await group().assertOpen(l.folderId);
+          if (l && !(await group().canSee(l))) {
+            const access = await group().access();
+            await access.authorize(group().actor, 'letter.read', { ref: `letter:${id}`, folder: await access.letterScope(l) }, { flags: true });
+          }
         }
       }
       await mailbox().setFlags(
@@ -95,7 +99,7 @@ export function letterHandlers(ctx: HostContext): HandlerGroup {
           for (const id of letterIds) {
             const l = await mb.getLetter(id);
             if (!l) continue;
-            await access.authorize(g.actor, 'letter.move', { ref: `letter:${id}`, folder: await access.folderScope(l.folderId), destination }, { trash: true });
+            await access.authorize(g.actor, 'letter.move', { ref: `letter:${id}`, folder: await access.letterScope(l), destination }, { trash: true });
           }
           await mb.trashLetters(letterIds);
         } else {

@@ -37,7 +37,7 @@ export function mailHandlers(ctx: HostContext): HandlerGroup {
         const letter = await session().mailbox.getLetter(letterId(id));
         if (!letter) throw new PliError('not_found', 'Ce courrier n’existe plus.');
         const access = await g.access();
-        await access.authorize(g.actor, 'letter.export', { ref: `letter:${id}`, folder: await access.folderScope(letter.folderId) });
+        await access.authorize(g.actor, 'letter.export', { ref: `letter:${id}`, folder: await access.letterScope(letter) });
         const profile = await g.dropProfileOf(letter.folderId);
         if (!profile || !session().exports.has(profile)) {
           throw new PliError(

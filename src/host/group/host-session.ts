@@ -101,6 +101,13 @@ export class SessionGroup {
     return decide(this.actor, 'folder.read', { folder: await access.folderScope(folderId) }, policyContext((await this.practice())!)).allowed;
   }
 
+  /** Whether the person may see a letter (its folder, or where it was deleted from); not audited. */
+  async canSee(letter: { folderId: number; trashedFrom?: number | null }): Promise<boolean> {
+    if (!(await this.isGroup())) return true;
+    const access = await this.access();
+    return decide(this.actor, 'letter.read', { folder: await access.letterScope(letter) }, policyContext((await this.practice())!)).allowed;
+  }
+
   /** Throws (and audits) when the person may not open the folder. */
   async assertOpen(folderId: number): Promise<void> {
     if (await this.canOpen(folderId)) return;
