@@ -208,9 +208,11 @@ describe('group practice in the window', () => {
     await screenshot(page, 'group-settings');
   });
 
-  it('the administrator renames the practice and adds a person who then opens her own session', async () => {
+  it('the administrator renames the practice, sets a delegation and adds a person who then opens her own session', async () => {
     const section = page.locator('#settings-group');
     await section.getByLabel('Nom du cabinet').fill('Maison de santé des Tilleuls');
+    // Claire delegates her folder to Hélène (e.g. during her holidays).
+    await section.getByRole('group', { name: 'Dr Claire MARTIN', exact: true }).getByLabel('Dr Hélène DURAND').check();
     await section.getByRole('button', { name: 'Enregistrer le cabinet' }).click();
     await failFastOnAlert(section.getByText('Réglages du cabinet enregistrés.'));
     await section.getByLabel('Nom affiché').fill('Yves Accueil');
@@ -229,6 +231,12 @@ describe('group practice in the window', () => {
     await page.getByRole('button', { name: 'Paramètres' }).click();
     await failFastOnAlert(page.locator('#settings-group').getByLabel('Nom du cabinet'));
     await expect.poll(() => page.locator('#settings-group').getByLabel('Nom du cabinet').inputValue()).toBe('Maison de santé des Tilleuls');
+    // With the delegation, Hélène now opens Claire's folder and reads the letter there.
+    await lock();
+    await signIn('Dr Hélène DURAND (médecin)', PEOPLE.helene.password);
+    await openFolder('Dr Claire MARTIN');
+    await ourRow().click();
+    await failFastOnAlert(page.getByText(`Compte rendu ${token}`));
     expect(errors, errors.join('\n')).toEqual([]);
   });
 });

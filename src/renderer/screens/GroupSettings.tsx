@@ -130,6 +130,41 @@ export function GroupSettingsSection({ api }: { api: PliApi }) {
                     ))}
                   </select>
                 </div>
+                <div className="field">
+                  <label htmlFor={`${p}-codes`}>{t('group.settings.hprimCodes')}</label>
+                  <input
+                    id={`${p}-codes`}
+                    className="mono"
+                    aria-describedby={`${p}-codes-hint`}
+                    value={(d.hprimCodes ?? []).join(', ')}
+                    onChange={(e) => doctor(i, { hprimCodes: e.target.value.split(/[,;\s]+/).filter((c) => c !== '').slice(0, 20) })}
+                  />
+                  <p id={`${p}-codes-hint`} className="hint">
+                    {t('group.settings.hprimCodesHint')}
+                  </p>
+                </div>
+                {setup.doctors.length > 1 && (
+                  <fieldset className="group-delegates">
+                    <legend>{t('group.settings.delegates')}</legend>
+                    {setup.doctors
+                      .filter((o, j) => j !== i && o.id !== '')
+                      .map((o) => (
+                        <div className="field check" key={o.id}>
+                          <input
+                            id={`${p}-delegate-${o.id}`}
+                            type="checkbox"
+                            checked={(d.delegates ?? []).includes(o.id)}
+                            onChange={(e) =>
+                              doctor(i, { delegates: e.target.checked ? [...(d.delegates ?? []), o.id] : (d.delegates ?? []).filter((x) => x !== o.id) })
+                            }
+                          />
+                          <label htmlFor={`${p}-delegate-${o.id}`}>
+                            Dr {o.firstName} {o.surname}
+                          </label>
+                        </div>
+                      ))}
+                  </fieldset>
+                )}
                 <button type="button" className="link-button danger" onClick={() => setSetup((s) => ({ ...s, doctors: s.doctors.filter((_, j) => j !== i) }))}>
                   {t('group.settings.removeDoctor')}
                 </button>

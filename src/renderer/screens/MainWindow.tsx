@@ -240,6 +240,7 @@ export function MainWindow({ api, info, settings, onSettings, onLock }: MainWind
               setView('mail');
             }}
           />
+          {inGroup && group.canAdminister && folders.length === 0 && <p className="muted">{t('group.adminNoLetters')}</p>}
           <ErrorAlert problem={foldersProblem} onRetry={loadFolders} />
           {current?.kind === 'trash' && current.total > 0 && (
             <button
