@@ -19,6 +19,7 @@ import { cardHandlers } from './commands/card';
 import { accountHandlers } from './commands/accounts';
 import { composeHandlers } from './commands/compose';
 import { directoryHandlers } from './commands/directory';
+import { groupHandlers } from './commands/group';
 import { keyHandlers } from './commands/keys';
 import { mailHandlers } from './commands/mail';
 import { migrationHandlers } from './commands/migration';
@@ -93,6 +94,7 @@ export class Host implements HostContext {
       mailHandlers(this),
       migrationHandlers(this),
       directoryHandlers(this),
+      groupHandlers(this),
     ]);
     this.log.info('host started', { version: opts.version, shell: opts.shell });
   }

@@ -8,7 +8,9 @@ import { KeyService } from './keys';
 import type { Logger } from './log/logger';
 import { MailService } from './mail/service';
 import type { SendPipeline } from './mail/send';
+import { SessionGroup } from './group/host-session';
 import { DB_FILE } from './profile/header';
+import type { Person } from './profile/people';
 import { openMailbox, type Mailbox } from './store/mailbox';
 
 export interface SessionDeps {
@@ -27,12 +29,17 @@ export class Session {
   readonly keys: KeyService;
   readonly exports: DropExports;
   readonly mail: MailService;
+  /** Group practice: who is signed in, the policy, the router (inactive in individual mode). */
+  readonly group: SessionGroup;
 
   private constructor(
     readonly mailbox: Mailbox,
     private readonly deps: SessionDeps,
+    profileDir: string,
+    person: Person | undefined,
   ) {
     const log = deps.log;
+    this.group = new SessionGroup(mailbox, profileDir, person, log.child('group'));
     this.keys = new KeyService(mailbox, { logger: log.child('keys') });
     this.exports = new DropExports(mailbox, log.child('exports'), (e) => {
       if (e.type === 'exported') deps.emit('letters.changed', { folderIds: [], newLetters: 0 });
@@ -47,6 +54,7 @@ export class Session {
       log: log.child('mail'),
       onProgress: (p) => deps.emit('sync.progress', p),
       onNewLetters: (n) => deps.emit('letters.changed', { folderIds: [], newLetters: n }),
+      route: (ids) => this.group.routeReceived(ids),
     });
   }
 
@@ -58,7 +66,12 @@ export class Session {
     return this.mail.sendPipeline;
   }
 
-  static async open(profileDir: string, dbKey: Buffer, deps: SessionDeps): Promise<Session> {
+  /** The person signed in (group practice), or undefined when the profile's own password opened it. */
+  get person(): Person | undefined {
+    return this.group.person;
+  }
+
+  static async open(profileDir: string, dbKey: Buffer, deps: SessionDeps, person?: Person): Promise<Session> {
     let mailbox: Mailbox;
     try {
       mailbox = await openMailbox({ file: join(profileDir, DB_FILE), key: dbKey, logger: deps.log.child('store') });
@@ -66,7 +79,7 @@ export class Session {
       dbKey.fill(0);
     }
     if (mailbox.abandonedAtOpen > 0) deps.log.warn('pad reservations of an interrupted run abandoned', { count: mailbox.abandonedAtOpen });
-    const session = new Session(mailbox, deps);
+    const session = new Session(mailbox, deps, profileDir, person);
     await session.restartMail();
     return session;
   }
@@ -78,6 +91,7 @@ export class Session {
   }
 
   async close(): Promise<void> {
+    this.group.close();
     await this.mail.stop();
     await this.exports.stop();
     await this.mailbox.close();

@@ -8,6 +8,12 @@ import {
   LdapSettings,
   LegacySourceView,
   MigrationReportView,
+  AuditEntryView,
+  GroupDashboardView,
+  GroupSessionView,
+  PersonView,
+  PracticeSetupView,
+  Role,
   CardStatus,
   ConnectionStep,
   Draft,
@@ -55,7 +61,8 @@ export const commands = {
     request: z.object({ password: Password, confirmation: Password }).strict(),
     response: z.object({ recoveryCode: z.string() }),
   },
-  'profile.unlock': { request: z.object({ password: Password }).strict(), response: z.object({ status: ProfileStatus }) },
+  // In a group practice, `personId` opens that person's session with their own password.
+  'profile.unlock': { request: z.object({ password: Password, personId: Id.optional() }).strict(), response: z.object({ status: ProfileStatus }) },
   'profile.recover': {
     request: z.object({ recoveryCode: z.string().min(1).max(200), newPassword: Password }).strict(),
     response: z.object({ status: ProfileStatus }),
@@ -94,7 +101,8 @@ export const commands = {
     response: z.object({ patients: z.array(PatientSummary) }),
   },
   'patients.labSeries': { request: z.object({ patientId: Id }).strict(), response: z.object({ series: z.array(LabSeries) }) },
-  'compose.send': { request: z.object({ draft: Draft }).strict(), response: z.object({ letterId: z.string(), warnings: z.array(z.string()) }) },
+  // Group practice: the secretariat sends on a doctor's behalf (`onBehalfOf`, a doctor id), never signed.
+  'compose.send': { request: z.object({ draft: Draft, onBehalfOf: Id.optional() }).strict(), response: z.object({ letterId: z.string(), warnings: z.array(z.string()) }) },
   'compose.saveDraft': { request: z.object({ draft: Draft }).strict(), response: z.object({ letterId: z.string() }) },
   'keys.list': { request: Empty, response: z.object({ keys: z.array(KeyInfo) }) },
   'keys.importMedium': { request: z.object({ path: z.string().min(1).max(4096) }).strict(), response: KeyImportReport },
@@ -143,6 +151,31 @@ export const commands = {
     request: z.object({ name: z.enum(['inbox_interactive', 'search_shown']), ms: z.number().nonnegative().max(3_600_000), userWaitMs: z.number().nonnegative().optional() }).strict(),
     response: Ok,
   },
+  // ---- Group practice (issue 10) ----
+  // Names and roles for the sign-in screen: callable while the profile is locked.
+  'profile.people': { request: Empty, response: z.object({ people: z.array(PersonView) }) },
+  'group.me': { request: Empty, response: GroupSessionView },
+  'practice.group.get': { request: Empty, response: z.object({ setup: PracticeSetupView.nullable(), people: z.array(PersonView) }) },
+  'practice.group.save': { request: z.object({ setup: PracticeSetupView }).strict(), response: PracticeSetupView },
+  // Managing people re-asks the administrator's own password (it unwraps the mailbox key for the new slot).
+  'people.add': {
+    request: z
+      .object({
+        person: z.object({ id: Id, name: z.string().min(1).max(80), role: Role, doctorId: Id.optional() }).strict(),
+        password: Password,
+        adminPassword: Password,
+      })
+      .strict(),
+    response: PersonView,
+  },
+  'people.remove': { request: z.object({ personId: Id, adminPassword: Password }).strict(), response: Ok },
+  'letters.route': {
+    request: z.object({ ids: z.array(Id).min(1).max(1000), doctorId: Id, remember: z.boolean().default(false) }).strict(),
+    response: z.object({ moved: z.number().int(), folderId: z.string(), rule: z.string().optional() }),
+  },
+  'audit.list': { request: z.object({ limit: z.number().int().min(1).max(10_000).default(500) }).strict(), response: z.object({ entries: z.array(AuditEntryView) }) },
+  'audit.exportCsv': { request: Empty, response: z.object({ fileName: z.string(), csv: z.string() }) },
+  'group.dashboard': { request: Empty, response: GroupDashboardView },
 } as const satisfies { [C in CommandName]: { request: z.ZodType; response: z.ZodType } };
 
 export const events = {

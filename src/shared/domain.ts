@@ -310,3 +310,77 @@ export const MigrationReportView = z.object({
   text: z.string(),
 });
 export type MigrationReportView = z.infer<typeof MigrationReportView>;
+
+// ---- Group practice (issue 10): people, practice setup, audit, secretariat dashboard ----
+
+export const Role = z.enum(['doctor', 'secretary', 'administrator']);
+export type Role = z.infer<typeof Role>;
+
+/** A person of the practice as the sign-in screen and the settings show them (never a password). */
+export const PersonView = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: Role,
+  doctorId: z.string().optional(),
+});
+export type PersonView = z.infer<typeof PersonView>;
+
+const GroupId = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,39}$/);
+export const PracticeDoctorView = z.object({
+  id: GroupId,
+  firstName: z.string().max(60),
+  surname: z.string().max(60),
+  /** Local part of the doctor's APICRYPT address: `claire.MARTIN`. */
+  apicryptId: z.string().max(100),
+  rpps: z.string().max(11).optional(),
+  /** The drop-folder profile (Réglages > Logiciel métier) of this doctor's practice software. */
+  dropProfileId: z.string().max(64).optional(),
+  hprimCodes: z.array(z.string().max(10)).max(20).optional(),
+  addresses: z.array(z.string().max(320)).max(20).optional(),
+  delegates: z.array(z.string().max(40)).max(50).optional(),
+  /** Whether a CPS card is remembered for this doctor (its fingerprint stays in the host). */
+  hasCard: z.boolean().optional(),
+});
+export type PracticeDoctorView = z.infer<typeof PracticeDoctorView>;
+
+export const PracticeSetupView = z.object({
+  mode: z.enum(['individual', 'group']),
+  name: z.string().max(80).optional(),
+  groupKeyOwner: z.string().max(100).optional(),
+  commonAddress: z.string().max(320).optional(),
+  doctors: z.array(PracticeDoctorView).max(100),
+  staff: z.array(z.object({ id: GroupId, name: z.string().max(80) })).max(100),
+});
+export type PracticeSetupView = z.infer<typeof PracticeSetupView>;
+
+/** Who is signed in, and what the window should offer them. */
+export const GroupSessionView = z.object({
+  mode: z.enum(['individual', 'group']),
+  person: PersonView.optional(),
+  /** Doctors of the practice (id and display name), for "Attribuer à…". */
+  doctors: z.array(z.object({ id: z.string(), name: z.string() })),
+  canSort: z.boolean(),
+  canAdminister: z.boolean(),
+});
+export type GroupSessionView = z.infer<typeof GroupSessionView>;
+
+export const AuditEntryView = z.object({
+  at: z.string(),
+  actor: z.string(),
+  actorName: z.string(),
+  action: z.string(),
+  actionLabel: z.string(),
+  target: z.string().optional(),
+  outcome: z.enum(['allowed', 'refused', 'none']),
+  details: z.string().optional(),
+});
+export type AuditEntryView = z.infer<typeof AuditEntryView>;
+
+export const GroupDashboardView = z.object({
+  aTrier: z.object({ folderId: z.string(), total: z.number().int(), unread: z.number().int() }),
+  doctors: z.array(z.object({ doctorId: z.string(), name: z.string(), folderId: z.string(), total: z.number().int(), unread: z.number().int() })),
+  /** Letters routed to a doctor whose drop-folder export is not finished. */
+  exportsPending: z.number().int(),
+  outbox: z.number().int(),
+});
+export type GroupDashboardView = z.infer<typeof GroupDashboardView>;

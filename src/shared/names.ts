@@ -50,6 +50,17 @@ export const commandNames = Object.freeze([
   'migration.detect',
   'migration.start',
   'migration.cancel',
+  // Group practice (issue 10)
+  'profile.people',
+  'group.me',
+  'practice.group.get',
+  'practice.group.save',
+  'people.add',
+  'people.remove',
+  'letters.route',
+  'audit.list',
+  'audit.exportCsv',
+  'group.dashboard',
 ] as const);
 
 export const eventNames = Object.freeze([

@@ -23,6 +23,7 @@ export function mailHandlers(ctx: HostContext): HandlerGroup {
       await session().mail.retryReview();
       const letter = await session().mailbox.getLetter(letterId(id));
       if (!letter) throw new PliError('not_found', 'Ce courrier n’existe plus.');
+      await session().group.assertOpen(letter.folderId);
       ctx.emit('letters.changed', { folderIds: [], newLetters: 0 });
       return summaryView(letter, letter.recipients);
     },
@@ -30,12 +31,30 @@ export function mailHandlers(ctx: HostContext): HandlerGroup {
       if (!session().exports.active) {
         throw new PliError('export_not_configured', 'Aucun dossier de dépôt n’est activé : choisissez le dossier de votre logiciel métier dans les paramètres.');
       }
+      const g = session().group;
+      if (await g.isGroup()) {
+        // Group practice: a letter goes to its doctor's practice software only, once attributed.
+        const letter = await session().mailbox.getLetter(letterId(id));
+        if (!letter) throw new PliError('not_found', 'Ce courrier n’existe plus.');
+        const access = await g.access();
+        await access.authorize(g.actor, 'letter.export', { ref: `letter:${id}`, folder: await access.letterScope(letter) });
+        const profile = await g.dropProfileOf(letter.folderId);
+        if (!profile || !session().exports.has(profile)) {
+          throw new PliError(
+            'export_no_doctor_folder',
+            'Ce courrier n’est rangé chez aucun médecin ayant un dossier de dépôt actif : attribuez-le d’abord à un médecin, ou réglez son logiciel métier dans Réglages > Cabinet de groupe.',
+          );
+        }
+        await session().exports.exportLetter(letter.id, [profile]);
+        return { ok: true as const };
+      }
       await session().exports.exportLetter(letterId(id));
       await session().mailbox.audit('user', 'letters.export', id);
       return { ok: true as const };
     },
     'letters.attachment': async ({ letterId: lid, attachmentId }) => {
-      const letter = await session().mailbox.getLetter(letterId(lid));
+      const g = session().group;
+      const letter = (await g.isGroup()) ? await (await g.access()).readLetter(g.actor, letterId(lid)) : await session().mailbox.getLetter(letterId(lid));
       const meta = letter?.attachments.find((a) => String(a.id) === attachmentId);
       const file = meta ? await session().mailbox.getAttachment(meta.id) : undefined;
       if (!file) throw new PliError('not_found', 'Cette pièce jointe est introuvable.');

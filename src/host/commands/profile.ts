@@ -1,20 +1,28 @@
 import { PliError } from '../../shared/errors';
 import type { HostContext } from '../context';
-import { changePassword, createProfile, unlock, unlockWithRecoveryCode } from '../profile/profile';
+import { changePersonPassword, listPeople, unlockAs, type Person } from '../profile/people';
+import { changePassword, createProfile, profileExists, unlock, unlockWithRecoveryCode } from '../profile/profile';
 import { Session } from '../session';
 import type { HandlerGroup } from './types';
 
 /** Creating, unlocking, recovering and locking the profile's encrypted mailbox. */
 export function profileHandlers(ctx: HostContext): HandlerGroup {
-  const open = async (dbKey: Buffer) => {
+  const open = async (dbKey: Buffer, person?: Person) => {
     await ctx.sessions.set(
-      await Session.open(ctx.profileDir, dbKey, {
-        log: ctx.logSink.logger('session'),
-        card: ctx.card,
-        resourcesDir: ctx.resourcesDir,
-        emit: (e, p) => ctx.emit(e, p),
-      }),
+      await Session.open(
+        ctx.profileDir,
+        dbKey,
+        {
+          log: ctx.logSink.logger('session'),
+          card: ctx.card,
+          resourcesDir: ctx.resourcesDir,
+          emit: (e, p) => ctx.emit(e, p),
+        },
+        person,
+      ),
     );
+    // Group practice: each session opening is in the audit log (who, with which role).
+    if (person) await ctx.sessions.get().mailbox.audit(person.id, 'session.open', undefined, { role: person.role });
     ctx.emit('profile.changed', { status: 'open' });
     return { status: 'open' as const };
   };
@@ -28,11 +36,24 @@ export function profileHandlers(ctx: HostContext): HandlerGroup {
       await open(dbKey);
       return { recoveryCode };
     },
-    'profile.unlock': async ({ password }) => open(await unlock(ctx.profileDir, password)),
+    'profile.unlock': async ({ password, personId }) => {
+      if (personId === undefined) return open(await unlock(ctx.profileDir, password));
+      const { dbKey, person } = await unlockAs(ctx.profileDir, personId, password);
+      return open(dbKey, person);
+    },
+    // Names and roles only, for the sign-in screen of a group practice (callable while locked).
+    'profile.people': () => ({
+      people: profileExists(ctx.profileDir)
+        ? listPeople(ctx.profileDir).map((p) => ({ id: p.id, name: p.name, role: p.role, ...(p.doctorId ? { doctorId: p.doctorId } : {}) }))
+        : [],
+    }),
     'profile.recover': async ({ recoveryCode, newPassword }) =>
       open(await unlockWithRecoveryCode(ctx.profileDir, recoveryCode, newPassword)),
     'profile.changePassword': async ({ oldPassword, newPassword }) => {
-      await changePassword(ctx.profileDir, oldPassword, newPassword);
+      // In a person's session (group practice) it is that person's own password that changes.
+      const person = ctx.sessions.isOpen ? ctx.sessions.get().person : undefined;
+      if (person) await changePersonPassword(ctx.profileDir, person.id, oldPassword, newPassword);
+      else await changePassword(ctx.profileDir, oldPassword, newPassword);
       ctx.log.info('password changed');
       return { ok: true as const };
     },

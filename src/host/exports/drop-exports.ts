@@ -42,9 +42,18 @@ export class DropExports {
     return this.exporters.length > 0;
   }
 
-  /** Queues a stored letter for every drop folder (idempotent: a document already journaled is not redone). */
-  async exportLetter(letterId: number): Promise<void> {
-    if (this.exporters.length === 0) return;
+  /** Whether a drop folder of this profile id is enabled. */
+  has(profileId: string): boolean {
+    return this.exporters.some((e) => e.profile.id === profileId);
+  }
+
+  /**
+   * Queues a stored letter for every drop folder, or only those of `onlyProfiles` (a group practice's
+   * doctor); idempotent: a document already journaled is not redone.
+   */
+  async exportLetter(letterId: number, onlyProfiles?: readonly string[]): Promise<void> {
+    const exporters = onlyProfiles ? this.exporters.filter((e) => onlyProfiles.includes(e.profile.id)) : this.exporters;
+    if (exporters.length === 0) return;
     const letter = await this.mailbox.getLetter(letterId);
     const source = letter?.payload && letter.payload.length > 0 ? letter.payload : letter?.text ? Buffer.from(letter.text) : undefined;
     if (!letter || !source) return;
@@ -56,7 +65,7 @@ export class DropExports {
         return { name: a.name, bytes: got?.bytes ?? new Uint8Array() };
       }),
     );
-    for (const exporter of this.exporters) {
+    for (const exporter of exporters) {
       const files = splitDocuments(file, writerProfile(exporter.profile));
       const documents: ExportDocument[] = files.map((f, index) => {
         const d = file.documents[index]!;

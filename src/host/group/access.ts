@@ -50,11 +50,23 @@ export class GroupAccess {
     return { kind: 'shared' };
   }
 
+  /**
+   * The policy's view of where a letter is: its folder, or, in the Corbeille, the folder it was deleted
+   * from (a doctor's deleted letter stays that doctor's).
+   */
+  async letterScope(letter: Pick<Letter, 'folderId' | 'trashedFrom'>): Promise<FolderScope> {
+    if (letter.trashedFrom) {
+      await this.folderScope(letter.folderId);
+      if (this.folders.get(letter.folderId)?.role === 'trash') return this.folderScope(letter.trashedFrom);
+    }
+    return this.folderScope(letter.folderId);
+  }
+
   /** Opens a letter for reading, if the person may see its folder. */
   async readLetter(actor: Actor, letterId: number): Promise<Letter> {
     const letter = await this.mailbox.getLetter(letterId);
     if (!letter) throw new PliError('letter_unknown', 'Ce courrier n’existe plus (supprimé ou déplacé).', { letterId });
-    await this.authorize(actor, 'letter.read', { ref: `letter:${letterId}`, folder: await this.folderScope(letter.folderId) });
+    await this.authorize(actor, 'letter.read', { ref: `letter:${letterId}`, folder: await this.letterScope(letter) });
     return letter;
   }
 
@@ -64,7 +76,7 @@ export class GroupAccess {
     for (const id of letterIds) {
       const letter = await this.mailbox.getLetter(id);
       if (!letter) throw new PliError('letter_unknown', 'Ce courrier n’existe plus (supprimé ou déplacé).', { letterId: id });
-      await this.authorize(actor, 'letter.move', { ref: `letter:${id}`, folder: await this.folderScope(letter.folderId), destination }, details);
+      await this.authorize(actor, 'letter.move', { ref: `letter:${id}`, folder: await this.letterScope(letter), destination }, details);
     }
     return this.mailbox.moveLetters(letterIds, folderId);
   }
@@ -113,7 +125,8 @@ export interface AuditEntry {
   details: unknown;
 }
 
-const ACTION_FR: Record<string, string> = {
+/** French labels of the audited actions (viewer and CSV). */
+export const ACTION_LABELS: Readonly<Record<string, string>> = {
   'folder.read': 'ouverture de dossier',
   'letter.read': 'lecture',
   'letter.move': 'déplacement',
@@ -125,6 +138,12 @@ const ACTION_FR: Record<string, string> = {
   'people.manage': 'gestion des personnes',
   'practice.configure': 'réglages du cabinet',
   'audit.read': 'consultation du journal',
+  'session.open': 'ouverture de session',
+  'letters.move': 'déplacement',
+  'letters.export': 'dépôt dans le logiciel métier',
+  'trash.empty': 'vidage de la corbeille',
+  'keys.importMedium': 'import de clefs',
+  'practice.save': 'réglage du dossier de dépôt',
 };
 
 function csvField(v: string): string {
@@ -145,7 +164,7 @@ export function auditCsv(entries: readonly AuditEntry[], names: Readonly<Record<
       new Date(e.at).toISOString(),
       names[e.actor] ?? e.actor,
       e.actor,
-      ACTION_FR[e.action] ?? e.action,
+      ACTION_LABELS[e.action] ?? e.action,
       e.action,
       e.target ?? '',
       outcome,

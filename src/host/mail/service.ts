@@ -20,6 +20,11 @@ export interface MailServiceDeps {
   log: Logger;
   onProgress: (p: { phase: 'receive' | 'send'; done: number; total: number; bytes: number }) => void;
   onNewLetters: (count: number) => void;
+  /**
+   * Group practice: routes the letters just stored to the doctors' folders or "À trier" and says, per
+   * letter, which drop-folder profile exports it (null: none). Undefined result: individual practice.
+   */
+  route?: (ids: number[]) => Promise<Map<number, string | null> | undefined>;
 }
 
 /**
@@ -98,7 +103,7 @@ export class MailService {
       const result = await r.sync();
       received += result.letterIds.length;
       const kept = await this.sortBlocked(result.letterIds);
-      await this.exportAll(kept);
+      await this.deliver(kept);
     }
     if (received > 0) this.deps.onNewLetters(received);
     const sent = this.sender ? (await this.sender.run({ force: true })).sent : 0;
@@ -108,7 +113,7 @@ export class MailService {
   /** After a key import: letters of "À vérifier" that now decrypt move to Réception (and are exported). */
   async retryReview(): Promise<number> {
     const r = await retryReview({ mailbox: this.deps.mailbox, keys: this.opener, signatureTrust: this.signatureTrust(), logger: this.deps.log });
-    await this.exportAll(r.letterIds);
+    await this.deliver(r.letterIds);
     if (r.recovered > 0) this.deps.onNewLetters(r.recovered);
     return r.recovered;
   }
@@ -135,10 +140,18 @@ export class MailService {
     return keep;
   }
 
-  private async exportAll(ids: number[]): Promise<void> {
+  /** New letters: routed first in a group practice (each to its doctor's drop folder only), then exported. */
+  private async deliver(ids: number[]): Promise<void> {
+    if (ids.length === 0) return;
+    const routed = this.deps.route ? await this.deps.route(ids) : undefined;
+    if (!routed) return this.exportAll(ids);
+    for (const [id, profile] of routed) if (profile) await this.exportAll([id], [profile]);
+  }
+
+  private async exportAll(ids: number[], onlyProfiles?: string[]): Promise<void> {
     for (const id of ids) {
       try {
-        await this.deps.exports.exportLetter(id);
+        await this.deps.exports.exportLetter(id, onlyProfiles);
       } catch (e) {
         // The letter is safe in the mailbox; the export is retried from "déposer à nouveau".
         this.deps.log.warn('export not queued', { letterId: id, error: e });

@@ -33,7 +33,7 @@ type Row = Record<string, unknown>;
 
 const SUMMARY_COLUMNS = `l.id, l.folder_id, l.kind, l.subject, l.sender, l.patient_id, l.patient_surname,
   l.patient_first_name, l.document_date, l.received_at, l.is_read, l.is_flagged, l.is_exported, l.has_abnormal,
-  l.attachment_count, l.signature_status, l.review_code`;
+  l.attachment_count, l.signature_status, l.review_code, l.trashed_from`;
 
 const SESSION = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 
@@ -1450,6 +1450,7 @@ function toSummary(r: Row): LetterSummary {
     attachmentCount: r.attachment_count as number,
     signatureStatus: (r.signature_status as string | null) ?? null,
     reviewCode: (r.review_code as string | null) ?? null,
+    trashedFrom: (r.trashed_from as number | null | undefined) ?? null,
   };
 }
 

@@ -102,6 +102,8 @@ export interface LetterSummary {
   attachmentCount: number;
   signatureStatus: string | null;
   reviewCode: string | null;
+  /** In the Corbeille: the folder the letter was deleted from (group practice: who may still see it). */
+  trashedFrom?: number | null;
 }
 
 export interface LabResult {

@@ -1,6 +1,6 @@
 import { useCallback, useRef, useState, type FormEvent } from 'react';
 import type { PliApi } from '../../shared/api';
-import type { Draft } from '../../shared/domain';
+import type { Draft, GroupSessionView } from '../../shared/domain';
 import { parseNir } from '../../shared/nir';
 import { ErrorAlert, Notice } from '../components/Alert';
 import { ChipsInput, type SuggestAddresses } from '../components/Chips';
@@ -34,6 +34,8 @@ export interface ComposerProps {
   onCancel: () => void;
   sizeLimit?: number;
   start?: ComposerStart;
+  /** Group practice: the secretariat prepares letters on a doctor's behalf, never signed. */
+  group?: GroupSessionView;
 }
 
 /** NIR field state: empty, being typed, or complete with a right or wrong key. */
@@ -46,9 +48,11 @@ function nirState(raw: string): 'empty' | 'partial' | 'valid' | 'invalid' {
 
 /**
  * A new letter: recipients (directory autocomplete), clear-text subject (warned), patient (HPRIM header),
- * text, attachments, optional CPS signature.
+ * text, attachments, optional CPS signature (or, for the secretariat of a group practice, on a doctor's behalf).
  */
-export function Composer({ api, onDone, onCancel, sizeLimit = DEFAULT_SIZE_LIMIT, start }: ComposerProps) {
+export function Composer({ api, onDone, onCancel, sizeLimit = DEFAULT_SIZE_LIMIT, start, group }: ComposerProps) {
+  const secretariat = group?.mode === 'group' && group.person?.role === 'secretary';
+  const [onBehalfOf, setOnBehalfOf] = useState('');
   const [to, setTo] = useState<string[]>(start?.to ?? []);
   const [cc, setCc] = useState<string[]>([]);
   const [subject, setSubject] = useState(start?.subject ?? '');
@@ -120,7 +124,7 @@ export function Composer({ api, onDone, onCancel, sizeLimit = DEFAULT_SIZE_LIMIT
     setBusy('send');
     setProblem(undefined);
     try {
-      const r = await api.invoke('compose.send', { draft: draft() });
+      const r = await api.invoke('compose.send', { draft: draft(), ...(secretariat && onBehalfOf ? { onBehalfOf } : {}) });
       onDone(r.warnings.length ? `${t('compose.sent')} ${r.warnings.join(' ')}` : t('compose.sent'));
     } catch (e) {
       setProblem(toProblem(e, t('compose.sendFailed')));
@@ -249,10 +253,28 @@ export function Composer({ api, onDone, onCancel, sizeLimit = DEFAULT_SIZE_LIMIT
             {tooBig && ` ${t('compose.tooBig', { limit: formatBytes(sizeLimit) })}`}
           </p>
         </div>
-        <div className="field check">
-          <input id="compose-sign" type="checkbox" checked={sign} onChange={(e) => setSign(e.target.checked)} />
-          <label htmlFor="compose-sign">{t('compose.sign')}</label>
-        </div>
+        {secretariat && (
+          <div className="field">
+            <label htmlFor="compose-behalf">{t('group.compose.onBehalfOf')}</label>
+            <select id="compose-behalf" value={onBehalfOf} onChange={(e) => setOnBehalfOf(e.target.value)} aria-describedby="compose-behalf-hint">
+              <option value="">{t('group.compose.practice')}</option>
+              {group.doctors.map((d) => (
+                <option key={d.id} value={d.id}>
+                  {d.name}
+                </option>
+              ))}
+            </select>
+            <p id="compose-behalf-hint" className="hint">
+              {t('group.compose.unsigned')}
+            </p>
+          </div>
+        )}
+        {!secretariat && (
+          <div className="field check">
+            <input id="compose-sign" type="checkbox" checked={sign} onChange={(e) => setSign(e.target.checked)} />
+            <label htmlFor="compose-sign">{t('compose.sign')}</label>
+          </div>
+        )}
         <ErrorAlert problem={problem} />
         <Notice text={notice} />
         <div className="actions">

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { PliApi } from '../../shared/api';
 import type { AppInfo, EventPayload } from '../../shared/contract';
-import type { Folder, LetterSummary } from '../../shared/domain';
+import type { Folder, GroupSessionView, LetterSummary } from '../../shared/domain';
 import type { Settings } from '../../shared/settings';
 import { ErrorAlert, Notice } from '../components/Alert';
 import { Progress } from '../components/Progress';
@@ -12,13 +12,15 @@ import { markInboxInteractive, markSearchShown } from '../lib/timing';
 import { sourceKey, useLetterPages, type ListSource } from '../lib/useLetterPages';
 import { Composer, type ComposerStart } from './Composer';
 import { FolderList, folderName } from './FolderList';
+import { GroupAudit } from './GroupAudit';
+import { GroupDashboard } from './GroupDashboard';
 import { HelpDialog } from './HelpDialog';
 import { LetterList } from './LetterList';
 import { Reader } from './Reader';
 import { isSearching, SearchBar, type SearchState } from './SearchBar';
 import { SettingsScreen } from './Settings';
 
-type View = 'mail' | 'compose' | 'settings';
+type View = 'mail' | 'compose' | 'settings' | 'dashboard' | 'audit';
 
 export interface MainWindowProps {
   api: PliApi;
@@ -49,6 +51,16 @@ export function MainWindow({ api, info, settings, onSettings, onLock }: MainWind
     setView('compose');
   }, []);
   const searchInput = useRef<HTMLInputElement>(null);
+  // Group practice: who is signed in and what they may do (undefined: individual practice or older host).
+  const [group, setGroup] = useState<GroupSessionView>();
+  useEffect(() => {
+    let alive = true;
+    api.invoke('group.me', {}).then((g) => alive && setGroup(g), () => undefined);
+    return () => {
+      alive = false;
+    };
+  }, [api]);
+  const inGroup = group?.mode === 'group';
 
   const loadFolders = useCallback(() => {
     api.invoke('folders.list', {}).then(
@@ -200,6 +212,16 @@ export function MainWindow({ api, info, settings, onSettings, onLock }: MainWind
           <button type="button" onClick={() => void runSync()} disabled={syncing} aria-keyshortcuts="r">
             {syncing ? t('sync.running') : t('main.sync')}
           </button>
+          {inGroup && group.canSort && (
+            <button type="button" onClick={() => setView('dashboard')} aria-pressed={view === 'dashboard'}>
+              {t('group.dashboard')}
+            </button>
+          )}
+          {group?.canAdminister && (
+            <button type="button" onClick={() => setView('audit')} aria-pressed={view === 'audit'}>
+              {t('group.audit')}
+            </button>
+          )}
           <button type="button" onClick={() => setView('settings')} aria-keyshortcuts="p">
             {t('main.settings')}
           </button>
@@ -212,6 +234,11 @@ export function MainWindow({ api, info, settings, onSettings, onLock }: MainWind
         </nav>
       </header>
       <div className="status-bar">
+        {inGroup && (
+          <p className="signed-in" data-testid="signed-in">
+            {group.person ? t('group.signedIn', { name: group.person.name, role: t(`group.role.${group.person.role}`) }) : t('group.signedInProfile')}
+          </p>
+        )}
         {syncing && sync && <Progress label={t(`sync.phase.${sync.phase}`)} done={sync.done} total={sync.total} />}
         {syncing && !sync && <Progress label={t('sync.running')} done={0} total={0} />}
         <ErrorAlert problem={problem} />
@@ -232,6 +259,7 @@ export function MainWindow({ api, info, settings, onSettings, onLock }: MainWind
               setView('mail');
             }}
           />
+          {inGroup && group.canAdminister && folders.length === 0 && <p className="muted">{t('group.adminNoLetters')}</p>}
           <ErrorAlert problem={foldersProblem} onRetry={loadFolders} />
           {current?.kind === 'trash' && current.total > 0 && (
             <button
@@ -258,6 +286,7 @@ export function MainWindow({ api, info, settings, onSettings, onLock }: MainWind
               key={composing.key}
               api={api}
               {...(composing.start ? { start: composing.start } : {})}
+              {...(group ? { group } : {})}
               onCancel={() => setView('mail')}
               onDone={(msg) => {
                 setNotice(msg);
@@ -266,6 +295,17 @@ export function MainWindow({ api, info, settings, onSettings, onLock }: MainWind
               }}
             />
           )}
+          {view === 'dashboard' && (
+            <GroupDashboard
+              api={api}
+              onOpenFolder={(id) => {
+                setFolderId(id);
+                setOpenId(undefined);
+                setView('mail');
+              }}
+            />
+          )}
+          {view === 'audit' && <GroupAudit api={api} />}
           {view === 'settings' && <SettingsScreen api={api} settings={settings} onSettings={onSettings} onClose={() => setView('mail')} />}
           {view === 'mail' && (
             <div className="mail">
@@ -299,6 +339,8 @@ export function MainWindow({ api, info, settings, onSettings, onLock }: MainWind
                   folders={folders}
                   monospace={settings.monospaceLetters}
                   onCompose={compose}
+                  {...(group ? { group } : {})}
+                  onAnnounce={setNotice}
                   onClose={() => {
                     document.querySelector<HTMLElement>(`#letter-${CSS.escape(openId)}`)?.focus();
                     setOpenId(undefined);

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { PliApi } from '../../shared/api';
-import type { Folder, LabResult, LabSeries, LetterDetail, LetterDocument, LetterSummary, PatientRef, SignerDetail } from '../../shared/domain';
+import type { Folder, GroupSessionView, LabResult, LabSeries, LetterDetail, LetterDocument, LetterSummary, PatientRef, SignerDetail } from '../../shared/domain';
 import { ErrorAlert, Notice } from '../components/Alert';
 import { AttachmentList } from '../components/Attachments';
 import { SignatureBadge } from '../components/Badges';
@@ -11,6 +11,7 @@ import { toProblem, type Problem } from '../lib/errors';
 import { formatDate, formatDateTime } from '../lib/format';
 import type { ComposerAttachment, ComposerStart } from './Composer';
 import { folderName, sortFolders } from './FolderList';
+import { GroupAssign } from './GroupAssign';
 
 export interface ReaderProps {
   api: PliApi;
@@ -22,6 +23,10 @@ export interface ReaderProps {
   onClose: () => void;
   /** Opens the composer for a reply or a forward. */
   onCompose: (start: ComposerStart) => void;
+  /** Group practice: who is signed in; letters of "À trier" get "Attribuer à…". */
+  group?: GroupSessionView;
+  /** A confirmation to show once the reader has closed (the letter left the list). */
+  onAnnounce?: (message: string) => void;
 }
 
 const prefixed = (prefix: string, subject: string) => (subject.toLowerCase().startsWith(prefix.toLowerCase()) ? subject : `${prefix} ${subject}`.trim());
@@ -33,7 +38,7 @@ function patientStart(l: LetterDetail): ComposerStart['patient'] {
 }
 
 /** One letter: header, patient card, signature, text, lab results with trends, attachments, actions. */
-export function Reader({ api, letterId, folders, monospace, onChanged, onClose, onCompose }: ReaderProps) {
+export function Reader({ api, letterId, folders, monospace, onChanged, onClose, onCompose, group, onAnnounce }: ReaderProps) {
   const [letter, setLetter] = useState<LetterDetail>();
   const [problem, setProblem] = useState<Problem>();
   const [actionProblem, setActionProblem] = useState<Problem>();
@@ -204,6 +209,18 @@ export function Reader({ api, letterId, folders, monospace, onChanged, onClose, 
         <ErrorAlert problem={actionProblem} />
         <Notice text={notice} />
       </header>
+
+      {group?.canSort && folders.find((f) => f.id === letter.folderId)?.kind === 'user' && folders.find((f) => f.id === letter.folderId)?.name === 'À trier' && (
+        <GroupAssign
+          api={api}
+          letterId={letter.id}
+          doctors={group.doctors}
+          onAssigned={(message) => {
+            onAnnounce?.(message);
+            onChanged(letter.id, 'moved');
+          }}
+        />
+      )}
 
       {inReview && (
         <section className="review-box" aria-labelledby="review-title">

@@ -14,6 +14,7 @@ import { PracticeSetup } from './setup/PracticeSetup';
 // The setup pieces live in ./setup (shared with the first-launch wizard); these stay importable from here.
 export { keyLevel } from './setup/KeysSetup';
 export { presetAccount } from './setup/AccountSetup';
+import { GroupSettingsSection } from './GroupSettings';
 
 export function SettingsScreen({ api, settings, onSettings, onClose }: { api: PliApi; settings: SettingsShape; onSettings: (s: SettingsShape) => void; onClose: () => void }) {
   return (
@@ -32,6 +33,7 @@ export function SettingsScreen({ api, settings, onSettings, onClose }: { api: Pl
         <a href="#settings-card">{t('settings.card')}</a>
         <a href="#settings-practice">{t('settings.practice')}</a>
         <a href="#settings-migration">{t('settings.migration')}</a>
+        <a href="#settings-group">{t('group.settings')}</a>
       </nav>
       <SecuritySection api={api} settings={settings} onSettings={onSettings} />
       <DisplaySection api={api} settings={settings} onSettings={onSettings} />
@@ -40,6 +42,7 @@ export function SettingsScreen({ api, settings, onSettings, onClose }: { api: Pl
       <CardSection api={api} />
       <PracticeSection api={api} />
       <MigrationSection api={api} />
+      <GroupSettingsSection api={api} />
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { PliApi } from '../../shared/api';
 import type { ProfileStatus } from '../../shared/contract';
+import type { PersonView } from '../../shared/domain';
 import { ErrorAlert } from '../components/Alert';
 import { canSubmitNewPassword, NewPasswordFields } from '../components/PasswordFields';
 import { t, tn } from '../i18n';
@@ -28,11 +29,28 @@ function UnlockForm({ api, onStatus, onForgot }: { api: PliApi; onStatus: (s: Pr
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem>();
   const [wait, setWait] = useCountdown();
+  // Group practice: each person opens their own session ('' = the profile's own password).
+  const [people, setPeople] = useState<PersonView[]>([]);
+  const [personId, setPersonId] = useState('');
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => {
     input.current?.focus();
     userWaitStart();
   }, []);
+  useEffect(() => {
+    let alive = true;
+    api.invoke('profile.people', {}).then(
+      (r) => {
+        if (!alive || r.people.length === 0) return;
+        setPeople(r.people);
+        setPersonId(r.people[0]!.id);
+      },
+      () => undefined,
+    );
+    return () => {
+      alive = false;
+    };
+  }, [api]);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -41,7 +59,7 @@ function UnlockForm({ api, onStatus, onForgot }: { api: PliApi; onStatus: (s: Pr
     setBusy(true);
     setProblem(undefined);
     try {
-      const { status } = await api.invoke('profile.unlock', { password });
+      const { status } = await api.invoke('profile.unlock', { password, ...(personId ? { personId } : {}) });
       setPassword('');
       onStatus(status);
     } catch (err) {
@@ -59,8 +77,21 @@ function UnlockForm({ api, onStatus, onForgot }: { api: PliApi; onStatus: (s: Pr
   return (
     <main className="card-page unlock" aria-labelledby="unlock-title">
       <h1 id="unlock-title">{t('unlock.title')}</h1>
-      <p>{t('unlock.intro')}</p>
+      <p>{people.length > 0 ? t('group.unlock.hint') : t('unlock.intro')}</p>
       <form onSubmit={submit} noValidate>
+        {people.length > 0 && (
+          <div className="field">
+            <label htmlFor="unlock-person">{t('group.unlock.person')}</label>
+            <select id="unlock-person" value={personId} onChange={(e) => setPersonId(e.target.value)}>
+              {people.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name} ({t(`group.role.${p.role}`)})
+                </option>
+              ))}
+              <option value="">{t('group.unlock.profile')}</option>
+            </select>
+          </div>
+        )}
         <div className="field">
           <label htmlFor="unlock-password">{t('unlock.password')}</label>
           <input ref={input} id="unlock-password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} maxLength={512} required />
