@@ -236,6 +236,7 @@ export const fr = {
   'compose.nir': 'NIR (numéro de sécurité sociale, avec la clé)',
   'compose.nirHint': 'Facultatif : 15 caractères, la clé est vérifiée.',
   'compose.nirValid': 'NIR correct : la clé correspond.',
+  'compose.nirNoKey': 'NIR sans clé : il sera envoyé tel quel, sans vérification possible.',
   'compose.nirInvalid': 'Ce NIR est incorrect : vérifiez les 13 chiffres et la clé sur la carte Vitale, ou laissez le champ vide.',
   'compose.patientCode': 'Code patient (dans votre logiciel)',
   'compose.documentDate': 'Date du document',

@@ -38,11 +38,12 @@ export interface ComposerProps {
   group?: GroupSessionView;
 }
 
-/** NIR field state: empty, being typed, or complete with a right or wrong key. */
-function nirState(raw: string): 'empty' | 'partial' | 'valid' | 'invalid' {
+/** NIR field state: empty, being typed, 13 characters without key, or complete with a right or wrong key. */
+function nirState(raw: string): 'empty' | 'partial' | 'noKey' | 'valid' | 'invalid' {
   if (!raw.trim()) return 'empty';
   const n = parseNir(raw);
-  if (!n || n.key === undefined) return raw.replace(/\s/g, '').length >= 15 ? 'invalid' : 'partial';
+  if (!n) return raw.replace(/[\s.\-_]/g, '').length >= 13 ? 'invalid' : 'partial';
+  if (n.key === undefined) return 'noKey';
   return n.valid ? 'valid' : 'invalid';
 }
 
@@ -213,7 +214,7 @@ export function Composer({ api, onDone, onCancel, sizeLimit = DEFAULT_SIZE_LIMIT
               aria-invalid={nirCheck === 'invalid' ? true : undefined}
             />
             <p id="compose-nir-check" className={nirCheck === 'invalid' ? 'field-error' : 'hint'} data-testid="nir-check" aria-live="polite">
-              {nirCheck === 'valid' ? t('compose.nirValid') : nirCheck === 'invalid' ? t('compose.nirInvalid') : t('compose.nirHint')}
+              {nirCheck === 'valid' ? t('compose.nirValid') : nirCheck === 'invalid' ? t('compose.nirInvalid') : nirCheck === 'noKey' ? t('compose.nirNoKey') : t('compose.nirHint')}
             </p>
           </div>
           <div className="field">

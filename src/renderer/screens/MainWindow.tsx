@@ -153,8 +153,11 @@ export function MainWindow({ api, info, settings, onSettings, onLock }: MainWind
     (action: ReturnType<typeof shortcutFor>) => {
       switch (action) {
         case 'search':
+          // Focus at once when the search box is on screen, so that keys typed right after "/" land in
+          // it; from the composer or settings, once the mail view is back.
+          if (searchInput.current) searchInput.current.focus();
+          else setTimeout(() => searchInput.current?.focus(), 0);
           setView('mail');
-          setTimeout(() => searchInput.current?.focus(), 0);
           break;
         case 'compose':
           compose();

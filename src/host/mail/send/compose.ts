@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Address } from '../../../core/address';
 import { encodeText, writeHprimMedecinsFile, type WriterProfile } from '../../../core/hprim';
-import { isNirValid, parseDate } from '../../../core/patient';
+import { parseDate, parseNir } from '../../../core/patient';
 import type { Draft } from '../../../shared/domain';
 import { PliError } from '../../../shared/errors';
 import type { LetterInput } from '../../store/types';
@@ -73,8 +73,12 @@ export function composeLetter(draft: Draft, opts: { sender: string; maxBytes: nu
     if (!birthDate) {
       throw new PliError('patient_birth_date_invalid', `La date de naissance « ${draft.patient.birthDate} » n’est pas une date valide. Écrivez-la au format JJ/MM/AAAA.`);
     }
-    if (nir && !isNirValid(nir)) {
-      throw new PliError('patient_nir_invalid', 'Le NIR saisi est incorrect (15 caractères avec la clé, qui ne correspond pas) : vérifiez-le sur la carte Vitale, ou laissez le champ vide.');
+    // 13 characters without the key are accepted (HPRIM allows it); a key, when given, must match.
+    if (nir && parseNir(nir)?.valid === false) {
+      throw new PliError('patient_nir_invalid', 'La clé du NIR ne correspond pas à ses 13 premiers caractères : vérifiez-le sur la carte Vitale, ou laissez le champ vide.');
+    }
+    if (nir && !parseNir(nir)) {
+      throw new PliError('patient_nir_invalid', 'Ce NIR n’a pas la forme d’un numéro de sécurité sociale (13 caractères, plus 2 pour la clé) : vérifiez-le, ou laissez le champ vide.');
     }
     if (draft.patient.documentDate?.trim()) {
       const d = parseDate(draft.patient.documentDate);

@@ -73,6 +73,9 @@ describe('compose', () => {
     expect(c.letter.documentDate).toBe('2026-11-20');
     const wrongKey = String((Number(key) % 97) + 1).padStart(2, '0');
     expect(code(() => composeLetter({ to, subject: '', patient: { ...patient, nir: `${body}${wrongKey}` }, text: 'x' }, opts))).toBe('patient_nir_invalid');
+    expect(code(() => composeLetter({ to, subject: '', patient: { ...patient, nir: '27904' }, text: 'x' }, opts))).toBe('patient_nir_invalid');
+    // The 13 characters alone are accepted, as HPRIM allows.
+    expect(parseHprim(composeLetter({ to, subject: '', patient: { ...patient, nir: body }, text: 'x' }, opts).letter.payload!).documents[0]!.patient.nir).toBe(body);
     expect(code(() => composeLetter({ to, subject: '', patient: { ...patient, documentDate: '31/02/2026' }, text: 'x' }, opts))).toBe('document_date_invalid');
     expect(letterLimit(50 * 1024 * 1024)).toBe(MAX_LETTER_BYTES);
   });
