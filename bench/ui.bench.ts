@@ -9,7 +9,7 @@
  * Goals (read, not asserted): inbox interactive <= 1,500 ms, search p95 <= 150 ms.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { createProfile } from '../src/host/profile';
@@ -35,11 +35,23 @@ const QUERIES = [
   'biopole', 'cardiologie', 'radiologie', 'pasteur', 'lestilleuls', 'dupont jean', 'martin marie', 'durand hélène', 'ordonnance', 'vaccination grippe',
 ];
 
+/** Newest modification time of the files under `dir`. */
+function newest(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/** The built web shell and renderer, (re)built when missing or older than the sources. */
 function ensureBuilt(root: string, log: (m: string) => void): void {
   const server = join(root, 'dist', 'web', 'server.js');
   const page = join(root, 'dist', 'renderer', 'index.html');
-  if (existsSync(server) && existsSync(page)) return;
-  log('dist/ is missing: building the web shell and the renderer');
+  const built = existsSync(server) && existsSync(page) ? Math.min(statSync(server).mtimeMs, statSync(page).mtimeMs) : 0;
+  if (built > newest(join(root, 'src'))) return;
+  log(built ? 'dist/ is older than src/: rebuilding the web shell and the renderer' : 'dist/ is missing: building the web shell and the renderer');
   const r = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--only=web,renderer'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0 || !existsSync(server) || !existsSync(page)) {
     throw new Error('ui bench: dist/web/server.js or dist/renderer is missing and the build failed; run « node scripts/build.mjs --only=web,renderer ».');
@@ -92,6 +104,9 @@ const bench: BenchFn = async (ctx) => {
     await page.getByLabel('Mot de passe').fill(PASSWORD);
     const u0 = performance.now();
     await page.getByRole('button', { name: 'Déverrouiller' }).click();
+    // The inbox, or the error Pli shows instead (then say it, rather than time out).
+    await page.getByRole('heading', { name: 'Réception', level: 1 }).or(page.getByRole('alert')).first().waitFor({ timeout: 120_000 });
+    if (await page.getByRole('alert').count()) throw new Error(`ui bench: Pli refused to open the profile: ${await page.getByRole('alert').first().textContent()}`);
     const [inbox] = await events.waitForTimings('ui.inbox_interactive_ms', 1, 120_000);
     // For context: the part after the click (unlock with its key derivation, then the first page).
     const unlockToInbox = events.events.find((e) => e.event === 'timing')!.at - u0;

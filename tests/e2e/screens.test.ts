@@ -134,6 +134,7 @@ describe('main window (scripted host)', () => {
     const { page } = await open();
     await page.getByRole('option').first().waitFor();
     await page.keyboard.press('/');
+    await page.waitForFunction(() => document.activeElement?.id === 'search-input');
     await page.keyboard.type('elise');
     await page.getByRole('heading', { name: 'Résultats de la recherche' }).waitFor();
     await page.waitForFunction(() => [...document.querySelectorAll('[role=option] .row-patient')].every((e) => e.textContent?.startsWith('DURAND')));

@@ -7,6 +7,7 @@ import { toProblem, type Problem } from './errors';
 export type ListSource = { kind: 'folder'; folderId: string } | { kind: 'search'; query: string; filters: SearchFilters } | { kind: 'none' };
 
 const PAGE = 100;
+const NONE: LetterSummary[] = [];
 
 /** The key of a source, as `shownKey` reports it. */
 export const sourceKey = (source: ListSource): string => JSON.stringify(source);
@@ -87,5 +88,18 @@ export function useLetterPages(api: PliApi, source: ListSource) {
     setItems((prev) => (change === 'remove' ? prev.filter((l) => !ids.includes(l.id)) : prev.map((l) => (ids.includes(l.id) ? { ...l, ...change } : l))));
   }, []);
 
-  return { items, hasMore: cursor !== undefined, total, loading, problem, shownKey, loadMore, reload, patch };
+  // Until the new source's first page arrives, nothing of the previous one is shown (not even for
+  // the one frame before the reset above runs): Enter must never open a letter of another folder.
+  const current = shownKey === key;
+  return {
+    items: current ? items : NONE,
+    hasMore: current && cursor !== undefined,
+    total: current ? total : undefined,
+    loading,
+    problem,
+    shownKey,
+    loadMore,
+    reload,
+    patch,
+  };
 }
