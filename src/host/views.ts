@@ -70,13 +70,25 @@ function labView(r: LabResult): LabView {
   };
 }
 
-/** The documents of a letter: re-read from its decrypted payload (one letter may carry several). */
+const nameKey = (s: string | null | undefined) => (s ?? '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').trim().toUpperCase();
+function sameName(a: { surname: string; firstName: string }, b: { surname: string | null; firstName: string | null }): boolean {
+  return nameKey(a.surname) === nameKey(b.surname) && nameKey(a.firstName) === nameKey(b.firstName);
+}
+
+/**
+ * The documents of a letter, re-read from its decrypted payload, or from its text when the payload is
+ * absent or not HPRIM (an APICRYPT body keeps only its text; a signed letter's payload is the MIME entity):
+ * one letter may carry several, each shown without its header lines and markers.
+ */
 function documentsOf(l: Letter): LetterDocument[] {
-  if (l.payload && l.payload.length > 0) {
-    const file = parseHprim(l.payload);
+  for (const source of [l.payload && l.payload.length > 0 ? l.payload : undefined, l.text || undefined]) {
+    if (source === undefined) continue;
+    const file = parseHprim(source);
     if (file.kind !== 'unknown' && file.documents.length > 0) {
       return file.documents.map((d) => ({
         patient: {
+          // The letter's patient record (for the trend charts) when the document names the same person.
+          ...(l.patientId !== null && sameName(d.patient, l.patient) ? { id: String(l.patientId) } : {}),
           surname: d.patient.surname,
           firstName: d.patient.firstName,
           ...(d.patient.birthDate ? { birthDate: d.patient.birthDate } : {}),

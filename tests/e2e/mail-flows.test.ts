@@ -264,9 +264,9 @@ describe('jean.DUPONT receives lab results, follows a trend, searches, signs and
       await rows(paulPage).first().click();
       const text = paulPage.locator('.letter-text').first();
       await text.waitFor();
-      // The HPRIM document as sent: header lines, then jean's text, exactly, then the end markers.
+      // The document's text alone, exactly as jean wrote it: no HPRIM header lines, no end markers.
       const shown = (await text.textContent())?.replace(/\r\n/g, '\n') ?? '';
-      expect(shown).toContain(`\n${sentText}\n`);
+      expect(shown.trim()).toBe(sentText.trim());
       const signature = await paulPage.getByTestId('signature').textContent();
       expect(signature).toContain('Signature valide');
       expect(signature).toMatch(/DUPONT/i);

@@ -22,8 +22,7 @@ import { testEnv, type TestEnv } from '../env/current';
 import { makeServerCert, type ServerCert } from '../support/trusted-server/certs';
 import { simulatorOptionsFromEnv } from '../support/trusted-server/from-env';
 import { start, type TrustedServerSimulator } from '../support/trusted-server/index';
-import { KEYS_FIXTURES, openWithMedia, SERVER_KEYS_DIR } from '../support/trusted-server/letters';
-import { ServerKeys } from '../support/trusted-server/server-keys';
+import { KEYS_FIXTURES, mediaPads, openWithMedia } from '../support/trusted-server/letters';
 import { testTrust } from './signing-support';
 
 const KDF = { passwordKdf: { N: 1024, r: 8, p: 1 }, recoveryKdf: { N: 1024, r: 8, p: 1 } };
@@ -394,9 +393,9 @@ describe('send pipeline (through the trusted-server simulator)', () => {
       expect(m).not.toBeNull();
       const apz = new Uint8Array(Buffer.from(m![1]!.replace(/\s+/g, ''), 'base64'));
       expect(Buffer.from(apz).includes(pdf)).toBe(false);
-      // The simulator passes .apz through as it is: it opens with the server's copy of jean's keys.
-      const opened = openApz(apz, new ServerKeys(SERVER_KEYS_DIR).lookupPad);
-      expect(opened.outer.owner).toBe('jean.DUPONT');
+      // The trusted server seals each .apz again for the recipient, like the body: paul opens it with his own keys.
+      const opened = openApz(apz, mediaPads('paul.MARTIN'));
+      expect(opened.outer.owner).toBe('paul.MARTIN');
       expect(opened.content.files.map((f) => f.name)).toEqual(['compte-rendu.pdf']);
       expect(Buffer.from(opened.content.files[0]!.data).equals(pdf)).toBe(true);
     } finally {

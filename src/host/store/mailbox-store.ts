@@ -31,7 +31,12 @@ import type {
 
 type Row = Record<string, unknown>;
 
-const SUMMARY_COLUMNS = `l.id, l.folder_id, l.kind, l.subject, l.sender, l.patient_id, l.patient_surname,
+/** The sender as written, kept only when it differs from its lower-case key. */
+function displaySender(sender: string | undefined): string | null {
+  return sender && sender !== sender.toLowerCase() ? sender : null;
+}
+
+const SUMMARY_COLUMNS = `l.id, l.folder_id, l.kind, l.subject, coalesce(l.sender_display, l.sender) AS sender, l.patient_id, l.patient_surname,
   l.patient_first_name, l.document_date, l.received_at, l.is_read, l.is_flagged, l.is_exported, l.has_abnormal,
   l.attachment_count, l.signature_status, l.review_code, l.trashed_from`;
 
@@ -137,8 +142,8 @@ export class MailboxStore {
         `INSERT INTO letters (folder_id, kind, content_hash, subject, sender, recipients, message_id, apicrypt_id,
            patient_id, patient_surname, patient_first_name, patient_birth_date, patient_nir, document_date,
            received_at, sent_at, is_read, is_flagged, is_exported, signature_status, signature_reason, review_code,
-           review_message, has_abnormal, attachment_count, size, created_at, signature_signer)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           review_message, has_abnormal, attachment_count, size, created_at, signature_signer, sender_display)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (content_hash) DO NOTHING`,
       ),
       body: db.prepare('INSERT INTO letter_bodies (letter_id, body, payload, raw, html) VALUES (?, ?, ?, ?, ?)'),
@@ -201,6 +206,7 @@ export class MailboxStore {
       size,
       Date.now(),
       l.signature?.signer ? JSON.stringify(l.signature.signer) : null,
+      displaySender(l.sender),
     );
     if (r.changes === 0) return null;
     const id = Number(r.lastInsertRowid);
@@ -753,7 +759,7 @@ export class MailboxStore {
             `UPDATE letters SET folder_id = ?, kind = ?, subject = ?, sender = ?, recipients = ?, message_id = ?, apicrypt_id = ?,
                patient_id = ?, patient_surname = ?, patient_first_name = ?, patient_birth_date = ?, patient_nir = ?,
                document_date = ?, signature_status = ?, signature_reason = ?, review_code = ?, review_message = ?,
-               has_abnormal = ?, attachment_count = ?, size = ?, signature_signer = ? WHERE id = ?`,
+               has_abnormal = ?, attachment_count = ?, size = ?, signature_signer = ?, sender_display = ? WHERE id = ?`,
           )
           .run(
             this.folderId(letter.folder),
@@ -777,6 +783,7 @@ export class MailboxStore {
             attachments.length,
             size,
             letter.signature?.signer ? JSON.stringify(letter.signature.signer) : null,
+            displaySender(letter.sender),
             id,
           );
         const text = letter.text ?? '';

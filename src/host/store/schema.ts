@@ -408,12 +408,15 @@ INSERT INTO letters_fts (rowid, subject, body, patient, sender)
     },
   },
   {
-    // Signature details (who signed, certificate validity, signing time) for the reader, and the HTML
-    // version of plain mails for the sandboxed view.
+    // Signature details (who signed, certificate validity, signing time) for the reader, the HTML
+    // version of plain mails for the sandboxed view, and the sender's address as written (the network's
+    // key names are case-sensitive: a reply must go to paul.MARTIN, not paul.martin; `sender` stays the
+    // lower-case key for filters).
     version: 8,
     up: (db) => {
       db.exec(`
 ALTER TABLE letters ADD COLUMN signature_signer TEXT;
+ALTER TABLE letters ADD COLUMN sender_display TEXT;
 ALTER TABLE letter_bodies ADD COLUMN html TEXT;
 `);
     },

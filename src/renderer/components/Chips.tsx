@@ -68,6 +68,7 @@ export function ChipsInput({
     onChange([...values, ...addresses.filter((p) => !values.includes(p))]);
     setText('');
     setOptions([]);
+    setActive(-1);
   };
   const commit = (raw: string): boolean => {
     const parts = raw.split(/[,;\s]+/).map((s) => s.trim()).filter(Boolean);
@@ -132,7 +133,7 @@ export function ChipsInput({
                 'aria-autocomplete': 'list' as const,
                 'aria-expanded': open,
                 'aria-controls': listId,
-                ...(active >= 0 ? { 'aria-activedescendant': `${listId}-${active}` } : {}),
+                ...(open && active >= 0 && active < options.length ? { 'aria-activedescendant': `${listId}-${active}` } : {}),
               }
             : {})}
         />

@@ -12,10 +12,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer, type SMTPServerAuthentication, type SMTPServerSession } from 'smtp-server';
-import { armorLetter, decodeLetterPayload, letterComments, openLetter, sealedLengths, sealLetter, unarmor } from '../../../src/core/apicrypt/index';
+import { armorLetter, decodeLetterPayload, letterComments, openApz, openLetter, sealApz, sealedLengths, sealLetter, unarmor } from '../../../src/core/apicrypt/index';
 import { makeServerCert } from './certs';
 import { lmtpDeliver } from './lmtp-client';
-import { crlf, findApicryptPart, headerValue, removeHeaders, splitEntity } from './mime';
+import { crlf, findApicryptPart, findApzParts, headerValue, removeHeaders, splitEntity } from './mime';
 import { PadAllocator, ServerKeys } from './server-keys';
 
 export interface SimulatorUser {
@@ -151,6 +151,19 @@ export async function start(opts: SimulatorOptions): Promise<TrustedServerSimula
     const lens = sealedLengths(payload.length);
     pads.noteClientUse(outer.owner, outer.year, outer.offset, lens.user);
     pads.noteClientUse(inner.owner, inner.year, inner.offset, lens.master);
+    // Attachments (.apz) are sealed with the sender's pads too: opened here, sealed again per recipient.
+    const apz = findApzParts(text);
+    const apzPayloads = apz.files.map((f) => {
+      try {
+        const o = openApz(f.bytes, keys.lookupPad);
+        const l = sealedLengths(o.payload.length);
+        pads.noteClientUse(o.outer.owner, o.outer.year, o.outer.offset, l.user);
+        pads.noteClientUse(o.inner.owner, o.inner.year, o.inner.offset, l.master);
+        return o.payload;
+      } catch (e) {
+        throw Object.assign(new Error(`5.6.0 APICRYPT attachment ${f.name} cannot be decrypted by the trusted server: ${(e as { code?: string }).code ?? (e as Error).message}`), { responseCode: 554 });
+      }
+    });
     const recipients = [...new Set(decodeLetterPayload(payload).recipients)];
     if (recipients.length === 0) {
       throw Object.assign(new Error('5.6.0 APICRYPT letter without recipient trailer (#DESTBEGIN#...#DESTEND#)'), { responseCode: 554 });
@@ -170,7 +183,12 @@ export async function start(opts: SimulatorOptions): Promise<TrustedServerSimula
       const master = pads.allocate('Master', year, lens.master);
       const user = pads.allocate(owner, year, lens.user);
       const body = armorLetter(sealLetter(payload, master, user), letterComments(master, user));
-      const mail = Buffer.from(received(part.replace(body), sender), 'latin1');
+      const sealedApz = apzPayloads.map((p) => {
+        const l = sealedLengths(p.length);
+        return sealApz(p, pads.allocate('Master', year, l.master), pads.allocate(owner, year, l.user));
+      });
+      const withBody = part.replace(body);
+      const mail = Buffer.from(received(sealedApz.length ? findApzParts(withBody).replace(sealedApz) : withBody, sender), 'latin1');
       const [res] = await lmtpDeliver({ ...opts.lmtp, from: sender.address, recipients: [address], message: mail });
       const ok = res?.ok ?? false;
       const rec: DeliveryRecord = {

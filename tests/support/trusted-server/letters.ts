@@ -11,6 +11,7 @@ import {
   sealLetter,
   type DecryptedLetter,
   type KeyFile,
+  type PadLookup,
   type PadUse,
 } from '../../../src/core/apicrypt/index';
 import { crlf, findApicryptPart } from './mime';
@@ -71,15 +72,20 @@ export function apicryptMail(opts: { from: string; to: string[]; body: string; s
   return Buffer.from(`${head}\r\n\r\n${crlf(opts.body)}`, 'latin1');
 }
 
-/** Decrypts a received mail with the recipient's own key medium. */
-export function openWithMedia(login: string, raw: Buffer): DecryptedLetter {
-  const part = findApicryptPart(raw.toString('latin1'));
-  if (!part) throw new Error('no APICRYPT body in this mail');
-  return decryptArmoredLetter(part.text, (owner, year) => {
+/** The pads of a user's own key medium (Master and the user's key, every year on it). */
+export function mediaPads(login: string): PadLookup {
+  return (owner, year) => {
     try {
       return mediaKey(login, owner, year).pad;
     } catch {
       return undefined;
     }
-  });
+  };
+}
+
+/** Decrypts a received mail with the recipient's own key medium. */
+export function openWithMedia(login: string, raw: Buffer): DecryptedLetter {
+  const part = findApicryptPart(raw.toString('latin1'));
+  if (!part) throw new Error('no APICRYPT body in this mail');
+  return decryptArmoredLetter(part.text, mediaPads(login));
 }

@@ -113,3 +113,48 @@ function escapeRe(s: string): string {
 export function crlf(s: string): string {
   return s.replace(/\r?\n/g, '\r\n');
 }
+
+/** The name a part is attached under (Content-Disposition filename, else Content-Type name). */
+function partFileName(header: string): string | undefined {
+  return param(headerValue(header, 'Content-Disposition') ?? '', 'filename') ?? param(headerValue(header, 'Content-Type') ?? '', 'name');
+}
+
+/**
+ * The `.apz` attachments of a top-level multipart (base64 parts whose name ends in .apz), decoded, with
+ * a function that rebuilds the entity with each of them replaced by new bytes (same order).
+ */
+export function findApzParts(raw: string): { files: { name: string; bytes: Uint8Array }[]; replace(sealed: Uint8Array[]): string } {
+  const none = { files: [], replace: () => raw };
+  const { header, body } = splitEntity(raw);
+  if (!mediaType(header).startsWith('multipart/')) return none;
+  const boundary = param(headerValue(header, 'Content-Type') ?? '', 'boundary');
+  if (!boundary) return none;
+  const eol = raw.includes('\r\n') ? '\r\n' : '\n';
+  const delim = `--${boundary}`;
+  const parts = body.split(new RegExp(`(?:^|\\r?\\n)${escapeRe(delim)}`));
+  const at: { index: number; header: string }[] = [];
+  const files: { name: string; bytes: Uint8Array }[] = [];
+  for (let i = 1; i < parts.length; i++) {
+    const chunk = parts[i] as string;
+    if (chunk.startsWith('--')) break;
+    const part = splitEntity(chunk.replace(/^[ \t]*\r?\n/, ''));
+    const name = partFileName(part.header);
+    if (!name?.toLowerCase().endsWith('.apz')) continue;
+    at.push({ index: i, header: part.header });
+    files.push({ name, bytes: new Uint8Array(Buffer.from(decodeBody(part.header, part.body), 'latin1')) });
+  }
+  return {
+    files,
+    replace: (sealed) => {
+      const rebuilt = [...parts];
+      at.forEach(({ index, header: h }, k) => {
+        const b64 = Buffer.from(sealed[k]!).toString('base64').replace(/.{1,76}/g, '$&\r\n');
+        // The part's header stays as it was (order included) when it already says base64.
+        const base64 = (headerValue(h, 'Content-Transfer-Encoding') ?? '').toLowerCase() === 'base64';
+        const head = base64 ? h : `${removeHeaders(h, ['Content-Transfer-Encoding'])}\r\nContent-Transfer-Encoding: base64`;
+        rebuilt[index] = `${eol}${head}\r\n\r\n${b64}`;
+      });
+      return `${header}${eol}${eol}${rebuilt.join(`${eol}${delim}`)}`;
+    },
+  };
+}
