@@ -333,7 +333,7 @@ export const PracticeDoctorView = z.object({
   /** Local part of the doctor's APICRYPT address: `claire.MARTIN`. */
   apicryptId: z.string().max(100),
   rpps: z.string().max(11).optional(),
-  /** The drop-folder profile (Réglages > Logiciel métier) of this doctor's practice software. */
+  /** The drop-folder profile (Paramètres > Logiciel métier) of this doctor's practice software. */
   dropProfileId: z.string().max(64).optional(),
   hprimCodes: z.array(z.string().max(10)).max(20).optional(),
   addresses: z.array(z.string().max(320)).max(20).optional(),

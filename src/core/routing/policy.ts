@@ -76,7 +76,7 @@ function seeFolder(actor: Actor, folder: FolderScope | undefined, ctx: PolicyCon
     return no(`Le rôle administrateur gère les personnes et les réglages mais ne donne pas accès aux courriers : ${verb} est réservé aux médecins et au secrétariat.`);
   }
   return no(
-    `Vous n’avez pas accès ${folderLabel(f, ctx)} : ${verb} n’est possible qu’avec une délégation de ce médecin (Réglages > Cabinet > Délégations).`,
+    `Vous n’avez pas accès ${folderLabel(f, ctx)} : ${verb} n’est possible qu’avec une délégation de ce médecin (Paramètres > Cabinet de groupe > Délégations).`,
   );
 }
 
@@ -125,7 +125,7 @@ export function decide(actor: Actor, action: Action, target: Target, ctx: Policy
       }
       const expected = ctx.cards[doctor];
       if (!expected || (!expected.fingerprint && !expected.rpps)) {
-        return no('Aucune carte CPS n’est encore associée à votre profil de médecin : insérez votre carte une première fois dans Réglages > Cabinet.');
+        return no('Aucune carte CPS n’est encore associée à votre profil de médecin : insérez votre carte une première fois dans Paramètres > Cabinet de groupe.');
       }
       if (!sameCard(target.card, expected)) {
         return no(`La carte insérée n’est pas celle du ${who} : insérez votre propre carte CPS pour signer.`);

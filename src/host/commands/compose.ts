@@ -41,7 +41,7 @@ export function composeHandlers(ctx: HostContext, pipelineOf: PipelineOf = sessi
         const access = await g!.access();
         const doctorId = onBehalfOf ?? g.actor.doctorId;
         if (onBehalfOf !== undefined && !practice.doctors.some((d) => d.id === onBehalfOf)) {
-          throw new PliError('doctor_unknown', 'Ce médecin ne fait pas partie du cabinet : vérifiez Réglages > Cabinet de groupe.', { doctorId: onBehalfOf });
+          throw new PliError('doctor_unknown', 'Ce médecin ne fait pas partie du cabinet : vérifiez Paramètres > Cabinet de groupe.', { doctorId: onBehalfOf });
         }
         if (draft.sign) {
           let card: { present: boolean; rpps?: string } | undefined;

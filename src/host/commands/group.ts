@@ -100,7 +100,7 @@ export function groupHandlers(ctx: HostContext): HandlerGroup {
       if (person.role === 'doctor') {
         const practice = await g.practice();
         if (!person.doctorId || !practice?.doctors.some((d) => d.id === person.doctorId)) {
-          throw new PliError('person_doctor_missing', 'Choisissez le médecin du cabinet que cette personne est (Réglages > Cabinet de groupe > Médecins).');
+          throw new PliError('person_doctor_missing', 'Choisissez le médecin du cabinet que cette personne est (Paramètres > Cabinet de groupe > Médecins).');
         }
       }
       const added = await g.guarded(
@@ -124,7 +124,7 @@ export function groupHandlers(ctx: HostContext): HandlerGroup {
     'letters.route': async ({ ids, doctorId, remember }) => {
       const g = group();
       if (!(await g.isGroup())) {
-        throw new PliError('not_group_practice', 'Le tri par médecin n’existe qu’en cabinet de groupe : activez-le dans Réglages > Cabinet de groupe.');
+        throw new PliError('not_group_practice', 'Le tri par médecin n’existe qu’en cabinet de groupe : activez-le dans Paramètres > Cabinet de groupe.');
       }
       const router = await g.router();
       const letterIds = ids.map((i) => num(i, 'Courrier'));
@@ -177,7 +177,7 @@ export function groupHandlers(ctx: HostContext): HandlerGroup {
     'group.dashboard': async () => {
       const g = group();
       if (!(await g.isGroup())) {
-        throw new PliError('not_group_practice', 'Le tableau de bord du secrétariat n’existe qu’en cabinet de groupe : activez-le dans Réglages > Cabinet de groupe.');
+        throw new PliError('not_group_practice', 'Le tableau de bord du secrétariat n’existe qu’en cabinet de groupe : activez-le dans Paramètres > Cabinet de groupe.');
       }
       const router = await g.router();
       const { aTrier } = await router.ensureFolders();

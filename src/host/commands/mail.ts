@@ -42,7 +42,7 @@ export function mailHandlers(ctx: HostContext): HandlerGroup {
         if (!profile || !session().exports.has(profile)) {
           throw new PliError(
             'export_no_doctor_folder',
-            'Ce courrier n’est rangé chez aucun médecin ayant un dossier de dépôt actif : attribuez-le d’abord à un médecin, ou réglez son logiciel métier dans Réglages > Cabinet de groupe.',
+            'Ce courrier n’est rangé chez aucun médecin ayant un dossier de dépôt actif : attribuez-le d’abord à un médecin, ou réglez son logiciel métier dans Paramètres > Cabinet de groupe.',
           );
         }
         await session().exports.exportLetter(letter.id, [profile]);

@@ -131,12 +131,12 @@ export async function rememberCard(
 ): Promise<PracticeSetup> {
   const s = await loadPractice(mailbox);
   const d = s?.doctors.find((x) => x.id === doctorId);
-  if (!s || !d) throw new PliError('doctor_unknown', 'Ce médecin ne fait pas partie du cabinet : vérifiez Réglages > Cabinet.', { doctorId });
+  if (!s || !d) throw new PliError('doctor_unknown', 'Ce médecin ne fait pas partie du cabinet : vérifiez Paramètres > Cabinet de groupe.', { doctorId });
   const fp = fingerprint.toLowerCase();
   if (d.cardFingerprint && d.cardFingerprint.toLowerCase() !== fp) {
     throw new PliError(
       'card_not_this_doctor',
-      `Cette carte CPS n’est pas celle déjà associée au ${doctorName(d)} : si la carte a été renouvelée, un administrateur doit d’abord retirer l’ancienne dans Réglages > Cabinet.`,
+      `Cette carte CPS n’est pas celle déjà associée au ${doctorName(d)} : si la carte a été renouvelée, un administrateur doit d’abord retirer l’ancienne dans Paramètres > Cabinet de groupe.`,
       { doctorId },
     );
   }

@@ -125,7 +125,7 @@ export class GroupRouter {
    */
   async routeByHand(actor: Actor, letterId: number, doctorId: string, opts: { rememberSender?: string } = {}): Promise<RoutedLetter> {
     const doctor = this.practice.doctors.find((d) => d.id === doctorId);
-    if (!doctor) throw new PliError('doctor_unknown', 'Ce médecin ne fait pas partie du cabinet : vérifiez Réglages > Cabinet.', { doctorId });
+    if (!doctor) throw new PliError('doctor_unknown', 'Ce médecin ne fait pas partie du cabinet : vérifiez Paramètres > Cabinet de groupe.', { doctorId });
     const folders = await this.ensureFolders();
     const folderId = folders.doctors[doctorId]!;
     await this.access.moveLetters(actor, [letterId], folderId, { manualRoute: doctorId });
@@ -139,7 +139,7 @@ export class GroupRouter {
     const key = ruleKey(sender);
     if (key === '') throw new PliError('rule_sender_empty', 'Indiquez l’expéditeur (adresse ou nom) de la règle de tri.');
     if (!this.practice.doctors.some((d) => d.id === doctorId)) {
-      throw new PliError('doctor_unknown', 'Ce médecin ne fait pas partie du cabinet : vérifiez Réglages > Cabinet.', { doctorId });
+      throw new PliError('doctor_unknown', 'Ce médecin ne fait pas partie du cabinet : vérifiez Paramètres > Cabinet de groupe.', { doctorId });
     }
     await this.access.authorize(actor, 'routing.rule', { ref: `rule:${key}`, doctorId });
     const rule: RoutingRule = { sender: key, doctorId, createdBy: actor.id, createdAt: Date.now() };

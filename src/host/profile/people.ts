@@ -158,7 +158,7 @@ function checkNew(p: NewPerson): void {
   }
   if (p.name.trim() === '' || p.name.length > 80) throw new PliError('person_name_invalid', 'Le nom de la personne doit compter 1 à 80 caractères.');
   if (p.role === 'doctor' && !p.doctorId) {
-    throw new PliError('person_doctor_missing', 'Une personne de rôle médecin doit être reliée à un médecin du cabinet (Réglages > Cabinet).');
+    throw new PliError('person_doctor_missing', 'Une personne de rôle médecin doit être reliée à un médecin du cabinet (Paramètres > Cabinet de groupe).');
   }
   checkPasswordStrength(p.password);
 }
@@ -226,7 +226,7 @@ export async function updatePerson(
         if (change.doctorId === null) delete next.doctorId;
         else if (change.doctorId !== undefined) next.doctorId = change.doctorId;
         if (next.role === 'doctor' && !next.doctorId) {
-          throw new PliError('person_doctor_missing', 'Une personne de rôle médecin doit être reliée à un médecin du cabinet (Réglages > Cabinet).');
+          throw new PliError('person_doctor_missing', 'Une personne de rôle médecin doit être reliée à un médecin du cabinet (Paramètres > Cabinet de groupe).');
         }
         out = next;
         return next;
