@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot } from '../support/browser';
+import { failFastOnAlert, launchChromium, screenshot, watchErrors } from '../support/browser';
 import { startServedPli, type ServedPli } from '../support/served-pli';
 import { seriousViolations } from './a11y';
 
@@ -34,19 +34,7 @@ afterAll(async () => {
   rmSync(profile, { recursive: true, force: true });
 });
 
-/** Waits for `target`; if the host answers with an error instead, fails at once with its message. */
-async function failFastOnAlert(page: Page, target: Locator, scope: Locator | Page = page): Promise<void> {
-  const alert = scope.getByRole('alert');
-  await target.or(alert).first().waitFor({ timeout: 30_000 });
-  if (!(await target.isVisible())) throw new Error(`Le host a répondu par une erreur : ${await alert.first().textContent()}`);
-}
 
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  page.on('pageerror', (e) => errors.push(e.message));
-  return errors;
-}
 
 describe('first launch through the web shell', () => {
   it('shows the French first-launch screen with the profile status and version', async () => {
@@ -159,7 +147,7 @@ describe('password, recovery code, inbox, lock and unlock (needs profile.create/
     await page.getByLabel('Nouveau mot de passe').fill(NEW_PASSWORD);
     await page.getByLabel('Confirmez le mot de passe').fill(NEW_PASSWORD);
     await page.getByRole('button', { name: 'Changer le mot de passe' }).click();
-    await failFastOnAlert(page, page.getByText('Mot de passe changé.'), page.locator('#settings-security'));
+    await failFastOnAlert(page, page.getByText('Mot de passe changé.'), { scope: page.locator('#settings-security') });
     await page.getByRole('button', { name: 'Verrouiller', exact: true }).click();
     await page.getByRole('heading', { name: 'Pli est verrouillé' }).waitFor();
     await page.getByLabel('Mot de passe').fill(NEW_PASSWORD);

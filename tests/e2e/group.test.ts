@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../src/host/host';
 import { testEnv } from '../env/current';
-import { launchChromium, screenshot } from '../support/browser';
+import { failFastOnAlert, launchChromium, screenshot } from '../support/browser';
 import { CABINET, FOUNDER_PASSWORD, PEOPLE, call, groupPractice, hprimFor, mailProfile } from '../support/group-practice';
 import { startServedPli, type ServedPli } from '../support/served-pli';
 import { start, type TrustedServerSimulator } from '../support/trusted-server';
@@ -73,11 +73,7 @@ afterAll(async () => {
 });
 
 /** Waits for `target`; if the host answers with an error instead, fails at once with its message. */
-async function failFastOnAlert(target: Locator): Promise<void> {
-  const alert = page.getByRole('alert');
-  await target.or(alert).first().waitFor({ timeout: 30_000 });
-  if (!(await target.isVisible())) throw new Error(`Le host a répondu par une erreur : ${await alert.first().textContent()}`);
-}
+const failFast = (target: Locator): Promise<void> => failFastOnAlert(page, target);
 
 async function signIn(person: string | undefined, password: string): Promise<void> {
   await page.getByRole('heading', { name: 'Pli est verrouillé' }).waitFor({ timeout: 15_000 });
@@ -87,7 +83,7 @@ async function signIn(person: string | undefined, password: string): Promise<voi
   else await who.selectOption({ value: '' });
   await page.getByLabel('Mot de passe', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Déverrouiller' }).click();
-  await failFastOnAlert(page.getByTestId('signed-in'));
+  await failFast(page.getByTestId('signed-in'));
 }
 
 async function lock(): Promise<void> {
@@ -116,7 +112,7 @@ describe('group practice in the window', () => {
     await signIn('Nadia Secrétariat (secrétariat)', PEOPLE.nadia.password);
     expect(await page.getByTestId('signed-in').textContent()).toBe('Session : Nadia Secrétariat (secrétariat)');
     await page.getByRole('button', { name: 'Secrétariat', exact: true }).click();
-    await failFastOnAlert(page.getByRole('heading', { name: 'Tableau de bord du secrétariat' }));
+    await failFast(page.getByRole('heading', { name: 'Tableau de bord du secrétariat' }));
     await page.getByTestId('dashboard-a-trier').waitFor();
     expect(Number((await page.getByTestId('dashboard-a-trier').textContent())!.split(' ')[0])).toBeGreaterThanOrEqual(1);
     expect(await page.getByRole('table', { name: 'Courriers par médecin' }).getByRole('row').count()).toBe(3);
@@ -127,13 +123,13 @@ describe('group practice in the window', () => {
     await page.getByRole('heading', { name: 'À trier', level: 1 }).waitFor();
     await ourRow().click();
     const assign = page.getByRole('form', { name: 'Attribuer à…' });
-    await failFastOnAlert(assign);
+    await failFast(assign);
     await page.getByText(`Compte rendu ${token}`).waitFor();
     await assign.getByLabel('Médecin destinataire').selectOption({ label: 'Dr Claire MARTIN' });
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'group-a-trier-assign');
     await assign.getByRole('button', { name: 'Attribuer' }).click();
-    await failFastOnAlert(page.getByText('Courrier attribué au Dr Claire MARTIN.'));
+    await failFast(page.getByText('Courrier attribué au Dr Claire MARTIN.'));
     await expect.poll(() => ourRow().count()).toBe(0);
     // It is now in Claire's folder, which the secretariat sorts.
     await openFolder('Dr Claire MARTIN');
@@ -155,7 +151,7 @@ describe('group practice in the window', () => {
     expect(await folders().getByRole('button', { name: /^Dr Hélène DURAND/ }).count()).toBe(0);
     await openFolder('Mes courriers');
     await ourRow().click();
-    await failFastOnAlert(page.getByText(`Compte rendu ${token}`));
+    await failFast(page.getByText(`Compte rendu ${token}`));
     // A doctor's own letters have no "Attribuer à…" (it is not in "À trier").
     expect(await page.getByRole('form', { name: 'Attribuer à…' }).count()).toBe(0);
     expect(await seriousViolations(page)).toEqual([]);
@@ -184,7 +180,7 @@ describe('group practice in the window', () => {
     await lock();
     await signIn(undefined, FOUNDER_PASSWORD);
     await page.getByRole('button', { name: 'Journal', exact: true }).click();
-    await failFastOnAlert(page.getByRole('heading', { name: 'Journal des actions' }));
+    await failFast(page.getByRole('heading', { name: 'Journal des actions' }));
     const table = page.locator('.audit-table');
     await table.waitFor();
     const rows = await table.locator('tbody tr').allTextContents();
@@ -201,7 +197,7 @@ describe('group practice in the window', () => {
 
     await page.getByRole('button', { name: 'Paramètres' }).click();
     await page.locator('#settings-group').scrollIntoViewIfNeeded();
-    await failFastOnAlert(page.locator('#settings-group').getByLabel('Clef de groupe (propriétaire)'));
+    await failFast(page.locator('#settings-group').getByLabel('Clef de groupe (propriétaire)'));
     expect(await page.locator('#settings-group').getByLabel('Clef de groupe (propriétaire)').inputValue()).toBe(CABINET);
     expect(await page.locator('#settings-group').getByLabel('Identifiant APICRYPT').first().inputValue()).toBe('claire.MARTIN');
     expect(await seriousViolations(page)).toEqual([]);
@@ -214,14 +210,14 @@ describe('group practice in the window', () => {
     // Claire delegates her folder to Hélène (e.g. during her holidays).
     await section.getByRole('group', { name: 'Dr Claire MARTIN', exact: true }).getByLabel('Dr Hélène DURAND').check();
     await section.getByRole('button', { name: 'Enregistrer le cabinet' }).click();
-    await failFastOnAlert(section.getByText('Réglages du cabinet enregistrés.'));
+    await failFast(section.getByText('Réglages du cabinet enregistrés.'));
     await section.getByLabel('Nom affiché').fill('Yves Accueil');
     expect(await section.getByLabel('Identifiant de connexion').inputValue()).toBe('yves-accueil');
     await section.getByLabel('Rôle').selectOption({ label: 'secrétariat' });
     await section.getByLabel('Mot de passe de cette personne').fill('Yves-Accueil-2026!');
     await section.getByLabel('Votre mot de passe (confirmation)').fill(FOUNDER_PASSWORD);
     await section.getByRole('button', { name: 'Ajouter la personne' }).click();
-    await failFastOnAlert(section.getByText('Yves Accueil peut maintenant ouvrir sa session.'));
+    await failFast(section.getByText('Yves Accueil peut maintenant ouvrir sa session.'));
     await section.getByText('Yves Accueil — secrétariat').waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await lock();
@@ -229,14 +225,14 @@ describe('group practice in the window', () => {
     expect(await page.getByTestId('signed-in').textContent()).toBe('Session : Yves Accueil (secrétariat)');
     // The practice keeps its new name and its doctors.
     await page.getByRole('button', { name: 'Paramètres' }).click();
-    await failFastOnAlert(page.locator('#settings-group').getByLabel('Nom du cabinet'));
+    await failFast(page.locator('#settings-group').getByLabel('Nom du cabinet'));
     await expect.poll(() => page.locator('#settings-group').getByLabel('Nom du cabinet').inputValue()).toBe('Maison de santé des Tilleuls');
     // With the delegation, Hélène now opens Claire's folder and reads the letter there.
     await lock();
     await signIn('Dr Hélène DURAND (médecin)', PEOPLE.helene.password);
     await openFolder('Dr Claire MARTIN');
     await ourRow().click();
-    await failFastOnAlert(page.getByText(`Compte rendu ${token}`));
+    await failFast(page.getByText(`Compte rendu ${token}`));
     expect(errors, errors.join('\n')).toEqual([]);
   });
 });

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnv } from '../env/current';
 import { copyCard, type CardCopy } from '../integration/signing-support';
-import { launchChromium, screenshot } from '../support/browser';
+import { failFastOnAlert, launchChromium, screenshot, watchErrors } from '../support/browser';
 import { HostEvents } from '../support/host-events';
 import { emptyServerMailbox, hprimLabReport, prepareMailProfile, sendLabReports, writeCaBundle, type LabPatient, type PreparedProfile } from '../support/mail-profile';
 import { startServedPli, type ServedPli } from '../support/served-pli';
@@ -89,26 +89,14 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  page.on('pageerror', (e) => errors.push(e.message));
-  return errors;
-}
 
-/** Waits for `target`; if an error alert shows instead, fails at once with its text. */
-async function failFastOnAlert(page: Page, target: Locator): Promise<void> {
-  const alert = page.getByRole('alert');
-  await target.or(alert).first().waitFor({ timeout: 60_000 });
-  if (!(await target.first().isVisible())) throw new Error(`Pli a affiché une erreur : ${await alert.first().textContent()}`);
-}
 
 async function unlock(page: Page, url: string, password: string): Promise<void> {
   await page.goto(url);
   await page.getByRole('heading', { name: 'Pli est verrouillé' }).waitFor({ timeout: 30_000 });
   await page.getByLabel('Mot de passe').fill(password);
   await page.getByRole('button', { name: 'Déverrouiller' }).click();
-  await failFastOnAlert(page, page.getByRole('heading', { name: 'Réception', level: 1 }));
+  await failFastOnAlert(page, page.getByRole('heading', { name: 'Réception', level: 1 }), { timeout: 60_000 });
 }
 
 const rows = (page: Page) => page.getByRole('listbox').getByRole('option');
@@ -145,7 +133,7 @@ describe('jean.DUPONT receives lab results, follows a trend, searches, signs and
     const [interactive] = await jeanEvents.waitForTimings('ui.inbox_interactive_ms', 1);
     expect(interactive).toBeGreaterThan(0);
     await page.getByRole('button', { name: 'Relever' }).click();
-    await failFastOnAlert(page, page.getByText('5 courriers reçus, 0 envoyé'));
+    await failFastOnAlert(page, page.getByText('5 courriers reçus, 0 envoyé'), { timeout: 60_000 });
     await page.waitForFunction(() => document.querySelectorAll('[role=listbox] [role=option]').length === 5);
     expect(await page.getByTestId('live-region').textContent()).toBe('5 nouveaux courriers');
     expect((await patientsShown(page)).sort()).toEqual(['LEFÈVRE Amélie', 'LEFÈVRE Amélie', 'LEFÈVRE Amélie', 'LEFÈVRE Amélie', 'MOREAU Noé']);

@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Host } from '../../src/host/host';
 import { testEnv } from '../env/current';
-import { launchChromium, screenshot } from '../support/browser';
+import { failFastOnAlert, launchChromium, screenshot, watchErrors } from '../support/browser';
 import { call, emptyServerMailbox, prepareMailProfile, writeCaBundle, type PreparedProfile } from '../support/mail-profile';
 import { startServedPli, type ServedPli } from '../support/served-pli';
 import { start, type TrustedServerSimulator } from '../support/trusted-server';
@@ -122,17 +122,17 @@ afterAll(async () => {
 
 describe('the reader’s actions on letters jean.DUPONT receives', () => {
   let page: Page;
-  const errors: string[] = [];
+  let errors: string[] = [];
   const requested: string[] = [];
   beforeAll(async () => {
     page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
+    errors = watchErrors(page);
     page.on('request', (r) => requested.push(r.url()));
     await page.goto(served.url);
     await page.getByRole('heading', { name: 'Pli est verrouillé' }).waitFor({ timeout: 30_000 });
     await page.getByLabel('Mot de passe').fill(JEAN_PASSWORD);
     await page.getByRole('button', { name: 'Déverrouiller' }).click();
-    await page.getByRole('heading', { name: 'Réception', level: 1 }).waitFor({ timeout: 30_000 });
+    await failFastOnAlert(page, page.getByRole('heading', { name: 'Réception', level: 1 }));
     await page.getByRole('button', { name: 'Relever' }).click();
     await page.getByRole('listbox').getByRole('option').nth(1).waitFor({ timeout: 60_000 });
   });
@@ -202,9 +202,7 @@ describe('the reader’s actions on letters jean.DUPONT receives', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'reader-forward');
     await page.getByRole('button', { name: 'Envoyer', exact: true }).click();
-    const placed = page.getByText('Courrier placé dans « À envoyer ».');
-    await placed.or(page.getByRole('alert')).first().waitFor({ timeout: 30_000 });
-    if (!(await placed.isVisible())) throw new Error(`Pli a refusé l’envoi : ${await page.getByRole('alert').first().textContent()}`);
+    await failFastOnAlert(page, page.getByText('Courrier placé dans « À envoyer ».'));
 
     const got = await asPaul(async (host) =>
       until('the forward to reach paul', async () => {

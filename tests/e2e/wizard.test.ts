@@ -1,11 +1,11 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnv } from '../env/current';
 import { copyCard, type CardCopy } from '../integration/signing-support';
-import { launchChromium, screenshot } from '../support/browser';
+import { failFastOnAlert, launchChromium, screenshot, watchErrors } from '../support/browser';
 import { startServedPli, type ServedPli } from '../support/served-pli';
 import { start, type TrustedServerSimulator } from '../support/trusted-server';
 import { simulatorOptionsFromEnv } from '../support/trusted-server/from-env';
@@ -73,19 +73,7 @@ async function freshPli(name: string): Promise<ServedPli> {
   return pli;
 }
 
-/** Waits for `target`; if the host answers with an error instead, fails at once with its message. */
-async function failFastOnAlert(page: Page, target: Locator, scope: Locator | Page = page, timeout = 30_000): Promise<void> {
-  const alert = scope.getByRole('alert');
-  await target.or(alert).first().waitFor({ timeout });
-  if (!(await target.isVisible())) throw new Error(`Le host a répondu par une erreur : ${await alert.first().textContent()}`);
-}
 
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  page.on('pageerror', (e) => errors.push(e.message));
-  return errors;
-}
 
 /** Password, recovery code, "Je l’ai noté": the wizard's first step follows. */
 async function createProfile(page: Page, pli: ServedPli): Promise<void> {
@@ -194,7 +182,7 @@ describe('first-launch wizard, every step done with the fixtures', () => {
     await page.locator('#out-port').fill(String(sim.port));
     await page.locator('#out-user').fill(jean.login);
     await page.getByRole('button', { name: 'Tester la connexion' }).click();
-    await failFastOnAlert(page, page.getByTestId('account-test-result'), page, 60_000);
+    await failFastOnAlert(page, page.getByTestId('account-test-result'), { timeout: 60_000 });
     const steps = page.getByRole('list', { name: 'Étapes du test de connexion' }).getByRole('listitem');
     const texts = await steps.allTextContents();
     expect(texts.length).toBeGreaterThanOrEqual(4);
@@ -273,7 +261,7 @@ describe('first-launch wizard, every step done with the fixtures', () => {
     await screenshot(page, 'wizard-5-migration-found');
 
     await page.getByRole('button', { name: 'Importer l’ancienne messagerie' }).click();
-    await failFastOnAlert(page, page.getByTestId('migration-report'), page, 90_000);
+    await failFastOnAlert(page, page.getByTestId('migration-report'), { timeout: 90_000 });
     expect(await page.getByTestId('migration-report').getByRole('status').textContent()).toBe('Import terminé.');
     const facts = await page.getByTestId('migration-report').locator('dd').allTextContents();
     expect(facts.slice(0, 4).map(Number)).toEqual([
@@ -373,13 +361,13 @@ describe('first-launch wizard, every step skipped; the old mailbox later from Pa
     await section.getByRole('heading', { name: 'Ancienne messagerie' }).waitFor();
     await section.getByLabel('Autre dossier à examiner').fill(join(work, 'gros'));
     await section.getByRole('button', { name: 'Rechercher' }).click();
-    await failFastOnAlert(page, section.getByTestId('migration-sources').getByText(join(work, 'gros', 'Inbox')), section);
+    await failFastOnAlert(page, section.getByTestId('migration-sources').getByText(join(work, 'gros', 'Inbox')), { scope: section });
 
     await section.getByRole('button', { name: 'Importer l’ancienne messagerie' }).click();
     // Cancel once the import has reported progress (letters read), while it is still running.
     await section.getByTestId('migration-progress').getByText(/Courriers lus : [1-9]/).waitFor({ timeout: 60_000 });
     await section.getByRole('button', { name: 'Annuler l’import' }).click();
-    await failFastOnAlert(page, section.getByTestId('migration-report'), section, 60_000);
+    await failFastOnAlert(page, section.getByTestId('migration-report'), { scope: section, timeout: 60_000 });
     expect(await section.getByTestId('migration-report').getByRole('status').textContent()).toContain('Import interrompu');
     const first = Number(await section.getByTestId('migration-imported').textContent());
     expect(first).toBeLessThan(BIG);
