@@ -312,6 +312,9 @@ describe('send pipeline (through the trusted-server simulator)', () => {
       const { letterId } = await send.queue(d);
       expect(await send.run()).toMatchObject({ sent: 1 });
       const letter = await p.mailbox.getLetter(letterId);
+      // The copy in Envoyés says it was signed, and by whom.
+      expect(letter!.signatureStatus).toBe('valid');
+      expect(letter!.signer).toMatchObject({ name: signer.identity().displayName, notAfter: signer.identity().notAfter });
       const got = delivered('paul.MARTIN', letter!.messageId!);
       expect(got).toHaveLength(1);
       const opened = openWithMedia('paul.MARTIN', got[0]!);

@@ -7,7 +7,23 @@ import {
   verifySignedMime,
 } from '../../core/signature';
 export { signedEntityOf } from '../../core/signature';
+import type { CertIdentity } from '../../core/signature';
+import type { SignerInfo } from '../store/types';
 import type { Signer } from './signer';
+
+/** The reader's signature details, from a certificate (never from what the letter claims). */
+export function signerInfo(c: CertIdentity, signingTime?: string): SignerInfo {
+  return {
+    name: c.displayName,
+    ...(c.rpps ? { rpps: c.rpps } : {}),
+    ...(c.adeli ? { adeli: c.adeli } : {}),
+    ...(c.profession ? { profession: c.profession } : {}),
+    ...(c.issuerCommonName ? { issuer: c.issuerCommonName } : {}),
+    notBefore: c.notBefore,
+    notAfter: c.notAfter,
+    ...(signingTime ? { signingTime } : {}),
+  };
+}
 
 /**
  * Signs a letter's MIME entity (headers + body): the entity is made canonical and transfer-encoded,

@@ -926,9 +926,13 @@ export class MailboxStore {
    * The encrypted message, stored before its first submission: every retry sends these same bytes. The
    * letter keeps it as its original (what "Envoyés" shows was sent). Refused when one is already stored.
    */
-  storeSealedMessage(letterId: number, sealed: Uint8Array, messageId: string): void {
+  /** Keeps the sealed message to resend as is; a signed letter also records who signed it, for Envoyés. */
+  storeSealedMessage(letterId: number, sealed: Uint8Array, messageId: string, signer?: SignerInfo): void {
     this.db
       .transaction(() => {
+        if (signer) {
+          this.db.prepare("UPDATE letters SET signature_status = 'valid', signature_signer = ? WHERE id = ?").run(JSON.stringify(signer), letterId);
+        }
         const r = this.db.prepare('UPDATE outbox_letters SET sealed = ?, sealed_at = ? WHERE letter_id = ? AND sealed IS NULL').run(sealed, Date.now(), letterId);
         if (r.changes === 0) throw new PliError('outbox_already_sealed', 'Ce courrier a déjà été chiffré : il sera renvoyé tel quel.', { letterId });
         this.db.prepare('UPDATE letter_bodies SET raw = ? WHERE letter_id = ?').run(sealed, letterId);

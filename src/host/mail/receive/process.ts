@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { signedEntityOf, verifySignedMime, type SignatureVerification, type TrustAnchors } from '../../../core/signature';
+import { signedEntityOf, verifySignedMime, type TrustAnchors } from '../../../core/signature';
+import { signerInfo } from '../../signing/letters';
 import { isPliError } from '../../../shared/errors';
-import type { AttachmentInput, LetterInput, SignerInfo } from '../../store/types';
+import type { AttachmentInput, LetterInput } from '../../store/types';
 import { classifyMail } from '../classify';
 import { looksLikeMimeEntity, parseMail, receivedContentHash, type MailAttachment, type ParsedMail } from '../mime';
 import { hprimFields } from './hprim-fields';
@@ -60,27 +61,12 @@ async function readMimeEntity(bytes: Uint8Array, trust: TrustAnchors): Promise<C
   if (verdict.status !== 'not_signed') {
     out.signature = { status: verdict.status };
     if (verdict.reason_fr) out.signature.reason = verdict.reason_fr;
-    const signer = signerInfo(verdict);
-    if (signer) out.signature.signer = signer;
+    if (verdict.signer) out.signature.signer = signerInfo(verdict.signer, verdict.signingTime);
   }
   return out;
 }
 
-/** The reader's signature details, from the certificate that signed (never the letter's claims). */
-function signerInfo(v: SignatureVerification): SignerInfo | undefined {
-  const c = v.signer;
-  if (!c) return undefined;
-  return {
-    name: c.displayName,
-    ...(c.rpps ? { rpps: c.rpps } : {}),
-    ...(c.adeli ? { adeli: c.adeli } : {}),
-    ...(c.profession ? { profession: c.profession } : {}),
-    ...(c.issuerCommonName ? { issuer: c.issuerCommonName } : {}),
-    notBefore: c.notBefore,
-    notAfter: c.notAfter,
-    ...(v.signingTime ? { signingTime: v.signingTime } : {}),
-  };
-}
+
 
 function stripHtml(html: string | undefined): string {
   if (!html) return '';

@@ -16,7 +16,8 @@ import type { Draft } from '../../../shared/domain';
 import { isPliError, PliError } from '../../../shared/errors';
 import { silentLogger, type Logger } from '../../log/logger';
 import type { Signer } from '../../signing/signer';
-import { signLetterMime } from '../../signing/letters';
+import { signerInfo, signLetterMime } from '../../signing/letters';
+import type { SignerInfo } from '../../store/types';
 import type { Mailbox } from '../../store/mailbox';
 import type { OutboxEntry, OutgoingLetter } from '../../store/mailbox-store';
 import type { SmtpEnvelope, SmtpSendResult } from '../../transport/smtp-client';
@@ -286,6 +287,7 @@ export class SendPipeline {
   private async seal(l: OutgoingLetter): Promise<Uint8Array> {
     if (!l.payload) throw new PliError('letter_empty', 'Ce courrier n’a pas de contenu à envoyer.', { letterId: l.letterId });
     let text: string;
+    let signedBy: SignerInfo | undefined;
     if (l.sign) {
       const signer = this.opts.signer ? await this.opts.signer() : undefined;
       if (!signer) {
@@ -293,6 +295,7 @@ export class SendPipeline {
       }
       const signed = await signLetterMime(letterEntity(l.payload), signer);
       text = Buffer.from(signed).toString('latin1');
+      signedBy = signerInfo(signer.identity(), new Date(this.now()).toISOString());
     } else {
       text = decodeWindows1252(l.payload);
     }
@@ -329,7 +332,7 @@ export class SendPipeline {
       apz,
     });
     const bytes = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
-    await this.mailbox.storeSealedMessage(l.letterId, bytes, messageId);
+    await this.mailbox.storeSealedMessage(l.letterId, bytes, messageId, signedBy);
     return bytes;
   }
 }
