@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Host } from '../../src/host/host';
 import type { CommandName, Request, Response } from '../../src/shared/contract';
 import { testEnv } from '../env/current';
+import { setUpMailProfile } from '../support/mail-profile';
 import { start, type TrustedServerSimulator } from '../support/trusted-server';
 import { simulatorOptionsFromEnv } from '../support/trusted-server/from-env';
 
@@ -24,21 +25,7 @@ async function call<C extends CommandName>(host: Host, command: C, payload: Requ
 async function openHost(login: string, incoming: 'pop3' | 'imap'): Promise<Host> {
   const host = new Host({ profileDir: join(dir, login), version: '0.0.0', shell: 'test', resourcesDir: 'resources' });
   hosts.push(host);
-  await call(host, 'profile.create', { password: `Profil-${login}-2026`, confirmation: `Profil-${login}-2026` });
-  await call(host, 'keys.importMedium', { path: join('keys-fixtures', 'media', login) });
-  const user = env.users.find((u) => u.login === login)!;
-  await call(host, 'accounts.save', {
-    account: {
-      address: user.address,
-      preset: 'apicrypt',
-      incoming:
-        incoming === 'pop3'
-          ? { kind: 'pop3', host: '127.0.0.1', port: env.dovecot.pop3Port, security: 'starttls', user: login }
-          : { kind: 'imap', host: '127.0.0.1', port: env.dovecot.imapPort, security: 'starttls', user: login },
-      outgoing: { host: sim.host, port: sim.port, security: 'starttls', user: login },
-    },
-    password: user.password,
-  });
+  await setUpMailProfile(host, { env, sim, login, password: `Profil-${login}-2026`, incoming });
   return host;
 }
 

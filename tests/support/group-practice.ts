@@ -9,6 +9,7 @@ import { Host } from '../../src/host/host';
 import type { CommandName, Request, Response } from '../../src/shared/contract';
 import type { PracticeSetupView } from '../../src/shared/domain';
 import type { TestEnv } from '../env/types';
+import { setUpMailProfile } from './mail-profile';
 import type { TrustedServerSimulator } from './trusted-server';
 
 export const CABINET = 'cabinet.LESTILLEULS';
@@ -53,18 +54,7 @@ function newHost(profileDir: string): Host {
 /** A profile with a login's key medium and its account (IMAP in, the simulator out). */
 export async function mailProfile(profileDir: string, login: string, env: TestEnv, sim: TrustedServerSimulator, password: string): Promise<Host> {
   const host = newHost(profileDir);
-  await call(host, 'profile.create', { password, confirmation: password });
-  await call(host, 'keys.importMedium', { path: join('keys-fixtures', 'media', login) });
-  const user = env.users.find((u) => u.login === login)!;
-  await call(host, 'accounts.save', {
-    account: {
-      address: user.address,
-      preset: 'apicrypt',
-      incoming: { kind: 'imap', host: '127.0.0.1', port: env.dovecot.imapPort, security: 'starttls', user: login },
-      outgoing: { host: sim.host, port: sim.port, security: 'starttls', user: login },
-    },
-    password: user.password,
-  });
+  await setUpMailProfile(host, { env, sim, login, password, incoming: 'imap' });
   return host;
 }
 

@@ -28,6 +28,33 @@ export async function call<C extends CommandName>(host: Host, command: C, payloa
   return r.result as Response<C>;
 }
 
+/**
+ * On an open Host: the profile's password, the login's key medium, and its mail account (Dovecot POP3 or
+ * IMAP in, the trusted-server simulator out).
+ */
+export async function setUpMailProfile(
+  host: Host,
+  opts: { env: TestEnv; sim: TrustedServerSimulator; login: string; password: string; incoming: 'pop3' | 'imap' },
+): Promise<void> {
+  const { env, sim, login } = opts;
+  const user = env.users.find((u) => u.login === login);
+  if (!user) throw new Error(`unknown test user ${login}`);
+  await call(host, 'profile.create', { password: opts.password, confirmation: opts.password });
+  await call(host, 'keys.importMedium', { path: join(process.cwd(), 'keys-fixtures', 'media', login) });
+  await call(host, 'accounts.save', {
+    account: {
+      address: user.address,
+      preset: 'apicrypt',
+      incoming:
+        opts.incoming === 'pop3'
+          ? { kind: 'pop3', host: '127.0.0.1', port: env.dovecot.pop3Port, security: 'starttls', user: login }
+          : { kind: 'imap', host: '127.0.0.1', port: env.dovecot.imapPort, security: 'starttls', user: login },
+      outgoing: { host: sim.host, port: sim.port, security: 'starttls', user: login },
+    },
+    password: user.password,
+  });
+}
+
 export async function prepareMailProfile(opts: {
   dir: string;
   env: TestEnv;
@@ -37,30 +64,16 @@ export async function prepareMailProfile(opts: {
   incoming: 'pop3' | 'imap';
   settings?: SettingsPatch;
 }): Promise<PreparedProfile> {
-  const { env, sim, login } = opts;
-  const user = env.users.find((u) => u.login === login);
-  if (!user) throw new Error(`unknown test user ${login}`);
+  const user = opts.env.users.find((u) => u.login === opts.login);
+  if (!user) throw new Error(`unknown test user ${opts.login}`);
   const host = new Host({ profileDir: opts.dir, version: '0.0.0', shell: 'test', resourcesDir: join(process.cwd(), 'resources') });
   try {
-    await call(host, 'profile.create', { password: opts.password, confirmation: opts.password });
-    await call(host, 'keys.importMedium', { path: join(process.cwd(), 'keys-fixtures', 'media', login) });
-    await call(host, 'accounts.save', {
-      account: {
-        address: user.address,
-        preset: 'apicrypt',
-        incoming:
-          opts.incoming === 'pop3'
-            ? { kind: 'pop3', host: '127.0.0.1', port: env.dovecot.pop3Port, security: 'starttls', user: login }
-            : { kind: 'imap', host: '127.0.0.1', port: env.dovecot.imapPort, security: 'starttls', user: login },
-        outgoing: { host: sim.host, port: sim.port, security: 'starttls', user: login },
-      },
-      password: user.password,
-    });
+    await setUpMailProfile(host, opts);
     if (opts.settings) await call(host, 'settings.update', { patch: opts.settings });
   } finally {
     await host.close();
   }
-  return { dir: opts.dir, login, address: user.address, password: opts.password };
+  return { dir: opts.dir, login: opts.login, address: user.address, password: opts.password };
 }
 
 /** A CA bundle with the test servers' authority and the simulator's, for NODE_EXTRA_CA_CERTS. */
