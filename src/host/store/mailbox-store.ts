@@ -146,7 +146,7 @@ export class MailboxStore {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (content_hash) DO NOTHING`,
       ),
-      body: db.prepare('INSERT INTO letter_bodies (letter_id, body, payload, raw, html) VALUES (?, ?, ?, ?, ?)'),
+      body: db.prepare('INSERT INTO letter_bodies (letter_id, body, payload, raw, html, payload_encoding) VALUES (?, ?, ?, ?, ?, ?)'),
       fts: db.prepare('INSERT INTO letters_fts (rowid, subject, body, patient, sender) VALUES (?, ?, ?, ?, ?)'),
       lab: db.prepare(
         `INSERT INTO lab_results (letter_id, patient_id, analyte_code, analyte_label, date, value, numeric_value,
@@ -210,7 +210,8 @@ export class MailboxStore {
     );
     if (r.changes === 0) return null;
     const id = Number(r.lastInsertRowid);
-    s.body.run(id, text, l.payload ?? null, l.raw ?? null, l.html ?? null);
+    const kept = keptPayload(l.payload, text);
+    s.body.run(id, text, kept.payload, l.raw ?? null, l.html ?? null, kept.encoding);
     const patientName = l.patient ? `${l.patient.surname} ${l.patient.firstName}` : '';
     s.fts.run(id, l.subject ?? '', text, patientName, l.sender ?? '');
     for (const x of labs) {
@@ -250,7 +251,7 @@ export class MailboxStore {
     const r = this.db
       .prepare(
         `SELECT ${SUMMARY_COLUMNS}, l.recipients, l.message_id, l.apicrypt_id, l.patient_birth_date, l.patient_nir,
-           l.sent_at, l.signature_reason, l.signature_signer, l.review_message, b.body, b.raw, b.payload, b.html
+           l.sent_at, l.signature_reason, l.signature_signer, l.review_message, b.body, b.raw, b.payload, b.payload_encoding, b.html
          FROM letters l LEFT JOIN letter_bodies b ON b.letter_id = l.id WHERE l.id = ?`,
       )
       .get(id) as Row | undefined;
@@ -263,7 +264,7 @@ export class MailboxStore {
       ...toSummary(r),
       text: (r.body as string | null) ?? '',
       raw: toBytes(r.raw),
-      payload: toBytes(r.payload),
+      payload: storedPayload(r),
       recipients: JSON.parse(r.recipients as string) as string[],
       messageId: (r.message_id as string | null) ?? null,
       apicryptId: (r.apicrypt_id as string | null) ?? null,
@@ -458,11 +459,12 @@ export class MailboxStore {
   patientHistory(patientId: number, analyte?: string): LabResult[] {
     const rows = this.db
       .prepare(
-        `SELECT r.* FROM lab_results r JOIN letters l ON l.id = r.letter_id
-         WHERE r.patient_id = ? ${analyte ? 'AND r.analyte_code = ?' : ''} AND l.folder_id <> ?
+        // Through the patient's letters (few) to their results, both read from indexes kept in insert order.
+        `SELECT r.* FROM letters l JOIN lab_results r ON r.letter_id = l.id
+         WHERE l.patient_id = @patient AND r.patient_id = @patient ${analyte ? 'AND r.analyte_code = @analyte' : ''} AND l.folder_id <> @trash
          ORDER BY r.analyte_code, r.date, r.id`,
       )
-      .all(...(analyte ? [patientId, analyte] : [patientId]), this.folderId('trash')) as Row[];
+      .all({ patient: patientId, trash: this.folderId('trash'), ...(analyte ? { analyte } : {}) }) as Row[];
     return rows.map(toLab);
   }
 
@@ -787,7 +789,10 @@ export class MailboxStore {
             id,
           );
         const text = letter.text ?? '';
-        this.db.prepare('UPDATE letter_bodies SET body = ?, payload = ?, html = ? WHERE letter_id = ?').run(text, letter.payload ?? null, letter.html ?? null, id);
+        const kept = keptPayload(letter.payload, text);
+        this.db
+          .prepare('UPDATE letter_bodies SET body = ?, payload = ?, payload_encoding = ?, html = ? WHERE letter_id = ?')
+          .run(text, kept.payload, kept.encoding, letter.html ?? null, id);
         this.db.prepare('DELETE FROM letters_fts WHERE rowid = ?').run(id);
         const patientName = letter.patient ? `${letter.patient.surname} ${letter.patient.firstName}` : '';
         s.fts.run(id, letter.subject ?? '', text, patientName, letter.sender ?? '');
@@ -871,7 +876,7 @@ export class MailboxStore {
   outgoingLetter(letterId: number): OutgoingLetter | undefined {
     const r = this.db
       .prepare(
-        `SELECT l.id, l.subject, l.message_id, l.folder_id, s.sender, s.cc, s.sign, s.max_bytes, s.sealed, s.warnings, b.payload, b.body
+        `SELECT l.id, l.subject, l.message_id, l.folder_id, s.sender, s.cc, s.sign, s.max_bytes, s.sealed, s.warnings, b.payload, b.payload_encoding, b.body
          FROM outbox_letters s JOIN letters l ON l.id = s.letter_id LEFT JOIN letter_bodies b ON b.letter_id = l.id
          WHERE s.letter_id = ?`,
       )
@@ -888,7 +893,7 @@ export class MailboxStore {
       cc: JSON.parse(r.cc as string) as string[],
       sign: r.sign === 1,
       maxBytes: r.max_bytes as number,
-      payload: toBytes(r.payload),
+      payload: storedPayload(r),
       text: (r.body as string | null) ?? '',
       sealed: toBytes(r.sealed),
       warnings: JSON.parse(r.warnings as string) as string[],
@@ -1431,6 +1436,28 @@ function parseCursor(c: string): { at: number; id: number } {
   const m = /^(-?\d+):(\d+)$/.exec(c);
   if (!m) throw new PliError('invalid_request', 'Curseur de page invalide.');
   return { at: Number(m[1]), id: Number(m[2]) };
+}
+
+/**
+ * The payload as stored: nothing more when it is exactly the text's Latin-1 or UTF-8 bytes (an HPRIM
+ * document usually is), so that the same bytes are not encrypted and written twice.
+ */
+function keptPayload(payload: Uint8Array | undefined, text: string): { payload: Uint8Array | null; encoding: 'latin1' | 'utf8' | null } {
+  if (!payload) return { payload: null, encoding: null };
+  if (payload.length === 0 || text.length === 0) return { payload, encoding: null };
+  const b = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+  // Latin-1 decoding is one byte per character and exact both ways.
+  if (b.length === text.length && b.toString('latin1') === text) return { payload: null, encoding: 'latin1' };
+  // UTF-8 decoding replaces invalid bytes: compare the re-encoded text, not the decoded payload.
+  if (b.length >= text.length && Buffer.from(text, 'utf8').equals(b)) return { payload: null, encoding: 'utf8' };
+  return { payload, encoding: null };
+}
+
+/** The payload of a letter_bodies row (`payload`, `payload_encoding`, `body`), rebuilt when kept as text. */
+function storedPayload(r: Row): Uint8Array | null {
+  const enc = r.payload_encoding as 'latin1' | 'utf8' | null | undefined;
+  if (enc) return new Uint8Array(Buffer.from((r.body as string | null) ?? '', enc));
+  return toBytes(r.payload);
 }
 
 function toBytes(v: unknown): Uint8Array | null {

@@ -429,6 +429,35 @@ ALTER TABLE letter_bodies ADD COLUMN html TEXT;
       db.exec('CREATE INDEX letters_folder_unread ON letters (folder_id, is_read)');
     },
   },
+  {
+    // Insert cost at 100,000 letters is dominated by pages written (each one encrypted): indexes whose keys
+    // arrive in random order dirty a page per letter. `letters_message_id` served no query; the lab
+    // history index (random by patient, ~10 entries per lab letter) is replaced by the patient's letters
+    // (letters_patient_date) and their results (lab_results_letter, written in order). A payload that is
+    // exactly the text's bytes (Latin-1 or UTF-8) is kept once: `payload_encoding` says how to rebuild it.
+    // The search index keeps rowids only (detail = none): searches are words ANDed by prefix, with no
+    // column filter and no phrase, so the column lists were written for nothing (recreated and refilled,
+    // as in version 7).
+    version: 10,
+    up: (db) => {
+      db.exec(`
+DROP INDEX letters_message_id;
+DROP INDEX lab_results_history;
+ALTER TABLE letter_bodies ADD COLUMN payload_encoding TEXT CHECK (payload_encoding IN ('latin1', 'utf8'));
+DROP TABLE letters_fts;
+CREATE VIRTUAL TABLE letters_fts USING fts5 (
+  subject, body, patient, sender,
+  content = '', contentless_delete = 1, detail = none,
+  tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+);
+INSERT INTO letters_fts (rowid, subject, body, patient, sender)
+  SELECT l.id, l.subject, coalesce(b.body, ''),
+    CASE WHEN l.patient_surname IS NULL THEN '' ELSE l.patient_surname || ' ' || coalesce(l.patient_first_name, '') END,
+    l.sender
+  FROM letters l LEFT JOIN letter_bodies b ON b.letter_id = l.id;
+`);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
