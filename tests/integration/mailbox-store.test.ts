@@ -358,6 +358,8 @@ describe('backup and privacy at rest', () => {
     expect(statSync(join(dir, 'mailbox.db-journal')).size).toBeGreaterThan(4096);
     expect(scan(dir)).toEqual([]);
     await mb.close();
+    // At rest the profile holds the database alone (the journal is deleted at close).
+    expect(readdirSync(dir).filter((f) => f.startsWith('mailbox.db'))).toEqual(['mailbox.db']);
     expect(readdirSync(join(dir, 'logs')).length).toBeGreaterThan(0);
     expect(readFileSync(join(dir, 'logs', readdirSync(join(dir, 'logs'))[0]!), 'utf8')).toMatch(/slow mailbox query/);
     expect(scan(dir)).toEqual([]);

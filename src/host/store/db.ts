@@ -15,7 +15,7 @@ export interface OpenOptions {
 
 /**
  * Opens a mailbox database. `key` is the raw 256-bit database key (SQLCipher 4 page encryption, so
- * the WAL is encrypted too); `null` opens an unencrypted database (benchmark baseline only).
+ * the journal's copies of pages are encrypted too); `null` opens an unencrypted database (benchmark baseline only).
  */
 export function openDatabase(file: string, key: Uint8Array | null, opts: OpenOptions = {}): Db {
   if (!opts.create && !existsSync(file)) {

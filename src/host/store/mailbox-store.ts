@@ -59,8 +59,8 @@ export class MailboxStore {
 
   close(): void {
     try {
-      // Fold the WAL back and truncate it so that the profile holds one file at rest.
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      // One file at rest: the kept journal (encrypted, header zeroed) is deleted; the next open keeps it again.
+      if (!this.db.readonly) this.db.pragma('journal_mode = DELETE');
     } catch {}
     this.db.close();
   }
