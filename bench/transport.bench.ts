@@ -3,7 +3,7 @@
  * 200 KB, delivered over LMTP into paul.MARTIN's box (read by POP3) and cabinet.LESTILLEULS's box (read
  * by IMAP). Measured, in letters per second:
  * - `transport.pop3_raw_s`, `transport.imap_raw_s`: fetch only, with the same clients (Pop3Client RETR in
- *   message order; ImapClient FETCH of the sources in batches of 25, like the pipeline);
+ *   message order; ImapClient FETCH of the sources in batches of RECEIVE_BATCH.letters, like the pipeline);
  * - `transport.pop3_letters_s`, `transport.imap_letters_s`: one ReceivePipeline run into a fresh profile:
  *   fetch -> classify -> decrypt -> parse HPRIM -> store (one transaction per batch, with the fetched-
  *   messages record) -> mark seen (IMAP) -> letter ids returned for the export queue;
@@ -31,7 +31,7 @@ import {
   type PadUse,
 } from '../src/core/apicrypt';
 import { KeyService } from '../src/host/keys';
-import { ReceiveKeys, ReceivePipeline, type ReceiveAccount } from '../src/host/mail/receive';
+import { RECEIVE_BATCH, ReceiveKeys, ReceivePipeline, type ReceiveAccount } from '../src/host/mail/receive';
 import { createProfile, DB_FILE } from '../src/host/profile';
 import { openMailbox, type Mailbox } from '../src/host/store';
 import { ImapClient } from '../src/host/transport/imap-client';
@@ -161,8 +161,8 @@ const bench: BenchFn = async ({ quick, tmpDir, log }) => {
     const im = await ImapClient.connect({ ...account('imap'), trust });
     const { messages } = await im.listNew();
     let imapBytes = 0;
-    for (let k = 0; k < messages.length; k += 25) {
-      for await (const m of im.fetchSources(messages.slice(k, k + 25).map((x) => x.uid))) imapBytes += m.source.length;
+    for (let k = 0; k < messages.length; k += RECEIVE_BATCH.letters) {
+      for await (const m of im.fetchSources(messages.slice(k, k + RECEIVE_BATCH.letters).map((x) => x.uid))) imapBytes += m.source.length;
     }
     await im.close();
     const imapRaw = n / ((performance.now() - i0) / 1000);

@@ -1,6 +1,7 @@
 // Receive pipeline: fetch (POP3/IMAP) -> classify -> decrypt -> verify -> HPRIM -> store once -> seen/delete.
 export {
   ReceivePipeline,
+  RECEIVE_BATCH,
   retryReview,
   POP3_MAILBOX,
   type ReceiveAccount,
