@@ -60,7 +60,7 @@ async function searchTimes(mb: Mailbox, n: number): Promise<number[]> {
 
 function sizeMb(file: string): number {
   let s = 0;
-  for (const f of [file, `${file}-wal`, `${file}-journal`]) if (existsSync(f)) s += statSync(f).size;
+  for (const f of [file, `${file}-journal`]) if (existsSync(f)) s += statSync(f).size;
   return s / (1024 * 1024);
 }
 

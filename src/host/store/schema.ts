@@ -224,6 +224,18 @@ CREATE VIRTUAL TABLE letters_fts USING fts5 (
 );
 `;
 
+/**
+ * Refills a recreated (contentless, so not rebuildable in place) letters_fts from the letters, for
+ * migrations 7 and 10. Frozen like them: a later change of the index brings its own statement.
+ */
+const FILL_LETTERS_FTS = `
+INSERT INTO letters_fts (rowid, subject, body, patient, sender)
+  SELECT l.id, l.subject, coalesce(b.body, ''),
+    CASE WHEN l.patient_surname IS NULL THEN '' ELSE l.patient_surname || ' ' || coalesce(l.patient_first_name, '') END,
+    l.sender
+  FROM letters l LEFT JOIN letter_bodies b ON b.letter_id = l.id;
+`;
+
 export const migrations: Migration[] = [
   {
     version: 1,
@@ -399,12 +411,7 @@ CREATE VIRTUAL TABLE letters_fts USING fts5 (
   content = '', contentless_delete = 1, detail = column,
   tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
 );
-INSERT INTO letters_fts (rowid, subject, body, patient, sender)
-  SELECT l.id, l.subject, coalesce(b.body, ''),
-    CASE WHEN l.patient_surname IS NULL THEN '' ELSE l.patient_surname || ' ' || coalesce(l.patient_first_name, '') END,
-    l.sender
-  FROM letters l LEFT JOIN letter_bodies b ON b.letter_id = l.id;
-`);
+${FILL_LETTERS_FTS}`);
     },
   },
   {
@@ -450,12 +457,7 @@ CREATE VIRTUAL TABLE letters_fts USING fts5 (
   content = '', contentless_delete = 1, detail = none,
   tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
 );
-INSERT INTO letters_fts (rowid, subject, body, patient, sender)
-  SELECT l.id, l.subject, coalesce(b.body, ''),
-    CASE WHEN l.patient_surname IS NULL THEN '' ELSE l.patient_surname || ' ' || coalesce(l.patient_first_name, '') END,
-    l.sender
-  FROM letters l LEFT JOIN letter_bodies b ON b.letter_id = l.id;
-`);
+${FILL_LETTERS_FTS}`);
     },
   },
 ];
