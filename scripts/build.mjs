@@ -25,12 +25,18 @@ const common = {
 };
 const natives = ['better-sqlite3-multiple-ciphers', 'pkcs11js'];
 const jobs = [];
-// The mailbox runs in a worker thread: each bundle gets its own copy of the worker script beside it
-// (the host finds it as `store-worker.js` next to itself).
-// It is ESM everywhere (the package is "type": "module"), Electron's main included.
+// The mailbox runs in a worker thread, and its search index in another: each bundle gets its own copy of
+// the worker scripts beside it (the host finds `store-worker.js` next to itself, the store worker
+// `search-worker.js` next to itself). They are ESM everywhere (the package is "type": "module"), Electron's main included.
+const workerScripts = [
+  ['src/host/store/worker.ts', 'store-worker.js'],
+  ['src/host/store/search-worker.ts', 'search-worker.js'],
+];
 const storeWorker = (dir) =>
-  exists('src/host/store/worker.ts').then((yes) =>
-    yes ? esbuild({ ...common, entryPoints: ['src/host/store/worker.ts'], outfile: `${dir}/store-worker.js`, format: 'esm', packages: 'external' }) : undefined,
+  Promise.all(
+    workerScripts.map(([src, out]) =>
+      exists(src).then((yes) => (yes ? esbuild({ ...common, entryPoints: [src], outfile: `${dir}/${out}`, format: 'esm', packages: 'external' }) : undefined)),
+    ),
   );
 // CommonJS bundles have no import.meta.url; give them one so shared host code can locate its files.
 const cjsMeta = {

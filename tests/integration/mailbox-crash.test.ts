@@ -95,11 +95,15 @@ describe('crash safety', () => {
         c.proc.kill('SIGKILL');
       }
       const code = await c.exited;
-      const store = new MailboxStore(openDatabase(file, Buffer.from(keyHex, 'hex')));
+      const store = MailboxStore.open(file, Buffer.from(keyHex, 'hex'));
       try {
         expect(store.integrityCheck()).toEqual(['ok']);
         const count = store.countLetters();
         expect([expected, expected + N], `run ${run}`).toContain(count);
+        // The search index (its own database, committed after the mailbox) is repaired at open: the
+        // newest letter is found (every synthetic letter starts with « Patient : »).
+        const newest = store.db.prepare('SELECT max(id) FROM letters').pluck().get();
+        expect(store.search('patient', {}, { limit: 1 }).items[0]?.id ?? null, `run ${run}`).toBe(newest);
         outcomes.push(count === expected ? 'none' : 'all');
         expected = count;
         if (killAfter < 0) expect(code).toBe(0);
@@ -116,7 +120,7 @@ describe('crash safety', () => {
     const { file, keyHex } = setup();
     const INDEX_MAX = 1_000_000;
     const keyId = (() => {
-      const store = new MailboxStore(openDatabase(file, Buffer.from(keyHex, 'hex')));
+      const store = MailboxStore.open(file, Buffer.from(keyHex, 'hex'));
       try {
         return store.importKey({ owner: 'cabinet.LESTILLEULS', year: 2026, indexMax: INDEX_MAX, crc: 99, pad: Buffer.alloc(INDEX_MAX), startOffset: 1000, kind: 'group' }).id;
       } finally {

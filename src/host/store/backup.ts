@@ -5,12 +5,14 @@ import { writeFileAtomic } from '../profile/atomic-file';
 import { DB_FILE, HEADER_FILE, parseHeader, readHeader } from '../profile/header';
 import { unlock } from '../profile/profile';
 import { openDatabase } from './db';
+import { removeSearchIndex, searchIndexFile } from './search-index';
 import type { Mailbox } from './mailbox';
 
 /**
  * A backup is one file: magic, the header (wrapped keys, so the password or the recovery code in force
  * at backup time opens it), then a VACUUM INTO copy of the database, still encrypted with the same key.
- * Nothing in it is plaintext.
+ * Nothing in it is plaintext. The search index (mailbox.search.db) is left out: derived from the letters,
+ * it is rebuilt when the restored mailbox first opens.
  */
 const MAGIC = Buffer.from('PLIBAK01');
 
@@ -109,6 +111,9 @@ export function restoreMailbox(file: string, dir: string): { createdAt: string }
   const db = data.subarray(12 + hlen);
   if (db.length < 512) throw bad();
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // The search index is not in backups (it is rebuilt from the letters at the first open): one left
+  // behind in this folder would belong to another mailbox.
+  removeSearchIndex(searchIndexFile(join(dir, DB_FILE)));
   // Database first, header last: a half-done restore never looks like a complete profile.
   writeFileAtomic(join(dir, DB_FILE), db);
   writeFileAtomic(join(dir, HEADER_FILE), headerText);

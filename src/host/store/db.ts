@@ -24,6 +24,34 @@ export function openDatabase(file: string, key: Uint8Array | null, opts: OpenOpt
       'La base de la messagerie (mailbox.db) est introuvable dans le profil. Restaurez une sauvegarde de Pli.',
     );
   }
+  const db = openCipherDatabase(file, key, opts);
+  try {
+    db.pragma('foreign_keys = ON');
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) {
+      throw new PliError(
+        'mailbox_too_new',
+        'Cette messagerie a été enregistrée par une version plus récente de Pli. Mettez Pli à jour pour l’ouvrir.',
+        { version, supported: SCHEMA_VERSION },
+      );
+    }
+    if (opts.migrate ?? !opts.readonly) migrate(db, version);
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+/**
+ * Opens a database of the profile (the mailbox or its search index) with the key and the connection
+ * settings they share; no schema check.
+ */
+export function openCipherDatabase(
+  file: string,
+  key: Uint8Array | null,
+  opts: Pick<OpenOptions, 'create' | 'readonly'> & { cacheKb?: number } = {},
+): Db {
   const db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: !opts.create, timeout: 10_000 });
   try {
     if (key) {
@@ -45,12 +73,13 @@ export function openDatabase(file: string, key: Uint8Array | null, opts: OpenOpt
     // Temporary tables and sorts stay in memory: no plaintext temp files on disk.
     db.pragma('temp_store = MEMORY');
     // 32 MB of page cache: search and lists stay warm at 100k letters, well inside the RSS budget.
-    db.pragma('cache_size = -32000');
+    db.pragma(`cache_size = -${opts.cacheKb ?? 32000}`);
     if (!opts.readonly) {
       // A rollback journal rather than WAL: the cipher encrypts each page as it is written to the WAL, then
       // decrypts and encrypts it again when the checkpoint copies it into the database; with a journal, a
-      // new page is encrypted and written once (inserts ~30 % faster, measured at 50,000 letters). There is one
-      // connection per process (the store worker), so WAL's concurrent readers bought nothing. The
+      // new page is encrypted and written once (inserts ~30 % faster, measured at 50,000 letters). Each database
+      // has one writing connection per process (the store worker, the search-index worker), so WAL's concurrent
+      // readers bought nothing. The
       // journal's pages are encrypted like the database's; PERSIST keeps the file and zeroes its header
       // (no create/delete per commit), capped at 16 MB between transactions.
       db.pragma('journal_mode = PERSIST');
@@ -58,16 +87,6 @@ export function openDatabase(file: string, key: Uint8Array | null, opts: OpenOpt
       // FULL: the pad ledger and the receive pipeline need every commit on disk before they go on.
       db.pragma('synchronous = FULL');
     }
-    db.pragma('foreign_keys = ON');
-    const version = db.pragma('user_version', { simple: true }) as number;
-    if (version > SCHEMA_VERSION) {
-      throw new PliError(
-        'mailbox_too_new',
-        'Cette messagerie a été enregistrée par une version plus récente de Pli. Mettez Pli à jour pour l’ouvrir.',
-        { version, supported: SCHEMA_VERSION },
-      );
-    }
-    if (opts.migrate ?? !opts.readonly) migrate(db, version);
     return db;
   } catch (e) {
     db.close();

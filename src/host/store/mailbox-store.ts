@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { PliError } from '../../shared/errors';
-import type { Db } from './db';
+import { openDatabase, type Db } from './db';
+import { SearchIndexDb, searchIndexFile, type IndexOp } from './search-index';
+import { InlineIndexWriter, WorkerIndexWriter, type SearchIndexWriter } from './search-index-writer';
 import { foldName, nameKey, normalizeNir } from './identity';
 import { SYSTEM_FOLDERS, type FolderRole } from './schema';
 import { checkAddress } from '../../core/address';
@@ -40,6 +42,22 @@ const SUMMARY_COLUMNS = `l.id, l.folder_id, l.kind, l.subject, coalesce(l.sender
   l.patient_first_name, l.document_date, l.received_at, l.is_read, l.is_flagged, l.is_exported, l.has_abnormal,
   l.attachment_count, l.signature_status, l.review_code, l.trashed_from`;
 
+/** A search waits at most this long for the index to catch up with the letters stored before it. */
+const SEARCH_WAIT_MS = 10_000;
+const INDEX_CLOSE_WAIT_MS = 120_000;
+const CATCH_UP_CHUNK = 500;
+const MAX_INDEX_RESTARTS = 3;
+
+export interface SearchIndexOptions {
+  /** The index database (searchIndexFile of the mailbox's). */
+  file: string;
+  key: Uint8Array | null;
+  /** Written by a worker of its own (the store worker's choice); otherwise in this thread. */
+  inWorker?: boolean;
+  /** Events worth a line in the log (never a letter's words). */
+  warn?: (event: string, fields?: Record<string, unknown>) => void;
+}
+
 const SESSION = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 
 /**
@@ -50,19 +68,173 @@ const SESSION = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`
 export class MailboxStore {
   private readonly folderByRole = new Map<string, number>();
   readonly session = SESSION;
+  private index!: SearchIndexWriter;
+  /** Index work of the write transaction under way, handed over once it commits. */
+  private indexQueue: IndexOp[] = [];
+  private indexQueuePending: number | undefined;
+  /** Letters still to index after opening (newest first), posted a chunk at a time. */
+  private catchUp: number[] = [];
+  private catchUpSeq = 0;
+  private pumping = false;
+  /** [index batch, last search_pending row it covers]: rows cleared once the batch is applied. */
+  private pendingClears: [number, number][] = [];
+  private indexRestarts = 0;
 
-  constructor(readonly db: Db) {
-    for (const r of db.prepare('SELECT id, role FROM folders WHERE role IS NOT NULL').all() as Row[]) {
-      this.folderByRole.set(r.role as string, r.id as number);
+  /** Opens (and migrates) the mailbox database `file` and its search index. */
+  static open(file: string, key: Uint8Array | null, opts: { create?: boolean } & Omit<SearchIndexOptions, 'file' | 'key'> = {}): MailboxStore {
+    const db = openDatabase(file, key, { create: opts.create });
+    try {
+      return new MailboxStore(db, { file: searchIndexFile(file), key, inWorker: opts.inWorker, warn: opts.warn });
+    } catch (e) {
+      db.close();
+      throw e;
     }
   }
 
+  constructor(
+    readonly db: Db,
+    private readonly indexOptions: SearchIndexOptions,
+  ) {
+    for (const r of db.prepare('SELECT id, role FROM folders WHERE role IS NOT NULL').all() as Row[]) {
+      this.folderByRole.set(r.role as string, r.id as number);
+    }
+    this.startIndex();
+  }
+
   close(): void {
+    if (!this.index.drain(INDEX_CLOSE_WAIT_MS)) this.indexOptions.warn?.('search index not drained at close');
+    this.index.close();
     try {
       // One file at rest: the kept journal (encrypted, header zeroed) is deleted; the next open keeps it again.
       if (!this.db.readonly) this.db.pragma('journal_mode = DELETE');
     } catch {}
     this.db.close();
+  }
+
+  // ---------------------------------------------------------------- search index
+
+  /**
+   * Brings the search index up to the letters before handing it to its writer: letters it lacks (a crash
+   * between the two commits, or the first open after the index moved out of the mailbox) are queued,
+   * entries of deleted letters dropped, and letters re-read from "À vérifier" re-indexed.
+   */
+  private startIndex(): void {
+    const { file, key } = this.indexOptions;
+    SearchIndexDb.open(file, key).close();
+    const { missing, stale, pending } = this.withIndex(() => ({
+      missing: this.db.prepare('SELECT id FROM letters WHERE id NOT IN (SELECT letter_id FROM search.indexed) ORDER BY id DESC').pluck().all() as number[],
+      stale: this.db.prepare('SELECT letter_id FROM search.indexed WHERE letter_id NOT IN (SELECT id FROM main.letters)').pluck().all() as number[],
+      pending: this.db.prepare('SELECT seq, letter_id FROM search_pending ORDER BY seq').all() as { seq: number; letter_id: number }[],
+    }), false);
+    this.index = this.indexOptions.inWorker
+      ? new WorkerIndexWriter(file, key, { applied: (seq) => this.indexApplied(seq), failed: (reason) => this.indexFailed(reason) })
+      : new InlineIndexWriter(file, key);
+    this.pendingClears = [];
+    if (stale.length > 0) this.postIndex(stale.map((id) => ({ id, drop: true })));
+    if (pending.length > 0) {
+      this.postIndex(this.indexOpsFor([...new Set(pending.map((p) => p.letter_id))]), pending[pending.length - 1]!.seq);
+    }
+    this.catchUp = missing;
+    this.pumpCatchUp();
+  }
+
+  /**
+   * Runs `fn` with the index attached as `search` (read-only use). Attached only for the query: a
+   * permanently attached database would be locked by every write transaction of the store. Searches
+   * first wait for the letters already stored to be indexed (`wait`).
+   */
+  private withIndex<T>(fn: () => T, wait = true): T {
+    if (wait && !this.index.drain(SEARCH_WAIT_MS)) this.indexOptions.warn?.('search index behind');
+    const { file, key } = this.indexOptions;
+    if (key) this.db.prepare('ATTACH DATABASE ? AS search KEY ?').run(file, `x'${Buffer.from(key).toString('hex')}'`);
+    else this.db.prepare('ATTACH DATABASE ? AS search').run(file);
+    try {
+      return fn();
+    } finally {
+      this.db.exec('DETACH DATABASE search');
+    }
+  }
+
+  /** Runs a write transaction; the index work it queued is handed over once it has committed. */
+  private writeLetters<T>(fn: () => T): T {
+    let result: T;
+    try {
+      result = this.db.transaction(fn).immediate();
+    } catch (e) {
+      this.indexQueue = [];
+      this.indexQueuePending = undefined;
+      throw e;
+    }
+    const ops = this.indexQueue;
+    const pending = this.indexQueuePending;
+    this.indexQueue = [];
+    this.indexQueuePending = undefined;
+    if (ops.length > 0) this.postIndex(ops, pending);
+    return result;
+  }
+
+  private postIndex(ops: IndexOp[], pendingSeq?: number): number {
+    const seq = this.index.post(ops);
+    if (pendingSeq !== undefined) this.pendingClears.push([seq, pendingSeq]);
+    if (this.index.synchronous) this.clearPending(seq);
+    return seq;
+  }
+
+  private pumpCatchUp(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.catchUp.length > 0) {
+        this.catchUpSeq = this.postIndex(this.indexOpsFor(this.catchUp.splice(0, CATCH_UP_CHUNK)));
+        if (!this.index.synchronous) break; // the next chunk when this one is in
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private indexApplied(seq: number): void {
+    this.clearPending(seq);
+    if (this.catchUp.length > 0 && seq >= this.catchUpSeq) this.pumpCatchUp();
+  }
+
+  private indexFailed(reason: string): void {
+    this.indexOptions.warn?.('search index failed', { reason, restarts: this.indexRestarts });
+    this.index.close();
+    // What the failed worker had not committed is found again by the diff of startIndex.
+    if (this.indexRestarts++ < MAX_INDEX_RESTARTS) this.startIndex();
+  }
+
+  private clearPending(seq: number): void {
+    let upTo = -1;
+    this.pendingClears = this.pendingClears.filter(([batch, pending]) => {
+      if (batch > seq) return true;
+      upTo = Math.max(upTo, pending);
+      return false;
+    });
+    if (upTo >= 0 && this.db.open) this.db.prepare('DELETE FROM search_pending WHERE seq <= ?').run(upTo);
+  }
+
+  /** Index entries of letters as stored (a letter gone since is dropped). */
+  private indexOpsFor(ids: number[]): IndexOp[] {
+    const rows = this.db
+      .prepare(
+        `SELECT l.id, l.subject, coalesce(b.body, '') AS body,
+           CASE WHEN l.patient_surname IS NULL THEN '' ELSE l.patient_surname || ' ' || coalesce(l.patient_first_name, '') END AS patient,
+           l.sender
+         FROM letters l LEFT JOIN letter_bodies b ON b.letter_id = l.id WHERE l.id IN (SELECT value FROM json_each(?))`,
+      )
+      .all(JSON.stringify(ids)) as { id: number; subject: string | null; body: string; patient: string; sender: string | null }[];
+    const found = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id): IndexOp => {
+      const r = found.get(id);
+      return r ? { id, fields: [r.subject ?? '', r.body, r.patient, r.sender ?? ''] } : { id, drop: true };
+    });
+  }
+
+  /** Waits until the letters stored so far are in the search index (benchmarks, tests); false on timeout. */
+  flushSearchIndex(): boolean {
+    return this.index.drain(INDEX_CLOSE_WAIT_MS);
   }
 
   // ---------------------------------------------------------------- folders
@@ -118,17 +290,16 @@ export class MailboxStore {
   insertLetters(batch: LetterInput[]): InsertResult {
     const s = this.insertStatements();
     const patientCache = new Map<string, number>();
-    const run = this.db.transaction((letters: LetterInput[]) => {
+    return this.writeLetters(() => {
       const ids: (number | null)[] = [];
       let inserted = 0;
-      for (const l of letters) {
+      for (const l of batch) {
         const id = this.insertOne(l, s, patientCache);
         ids.push(id);
         if (id !== null) inserted++;
       }
-      return { ids, inserted, duplicates: letters.length - inserted };
+      return { ids, inserted, duplicates: batch.length - inserted };
     });
-    return run.immediate(batch);
   }
 
   private stmts?: ReturnType<MailboxStore['prepareInsert']>;
@@ -147,7 +318,6 @@ export class MailboxStore {
          ON CONFLICT (content_hash) DO NOTHING`,
       ),
       body: db.prepare('INSERT INTO letter_bodies (letter_id, body, payload, raw, html, payload_encoding) VALUES (?, ?, ?, ?, ?, ?)'),
-      fts: db.prepare('INSERT INTO letters_fts (rowid, subject, body, patient, sender) VALUES (?, ?, ?, ?, ?)'),
       lab: db.prepare(
         `INSERT INTO lab_results (letter_id, patient_id, analyte_code, analyte_label, date, value, numeric_value,
            unit, low, high, flag, abnormal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -213,7 +383,7 @@ export class MailboxStore {
     const kept = keptPayload(l.payload, text);
     s.body.run(id, text, kept.payload, l.raw ?? null, l.html ?? null, kept.encoding);
     const patientName = l.patient ? `${l.patient.surname} ${l.patient.firstName}` : '';
-    s.fts.run(id, l.subject ?? '', text, patientName, l.sender ?? '');
+    this.indexQueue.push({ id, fields: [l.subject ?? '', text, patientName, l.sender ?? ''] });
     for (const x of labs) {
       s.lab.run(id, patientId, x.code, x.label, x.date, x.value, x.numericValue, x.unit, x.low, x.high, x.flag, x.abnormal ? 1 : 0);
     }
@@ -347,18 +517,18 @@ export class MailboxStore {
     let sql: string;
     if (match && !selective) {
       // Stream the hits newest first straight from the full-text index; stop at the page size.
-      sql = `SELECT ${SUMMARY_COLUMNS} FROM letters_fts f JOIN letters l ON l.id = f.rowid
+      sql = `SELECT ${SUMMARY_COLUMNS} FROM search.letters_fts f JOIN letters l ON l.id = f.rowid
         WHERE letters_fts MATCH ? AND ${where.join(' AND ')} ORDER BY f.rowid DESC LIMIT ?`;
       args.unshift(match);
     } else {
       // A selective filter (patient, sender, dates) narrows first; the text, if any, is checked against it.
       if (match) {
-        where.push('l.id IN (SELECT rowid FROM letters_fts WHERE letters_fts MATCH ?)');
+        where.push('l.id IN (SELECT rowid FROM search.letters_fts WHERE letters_fts MATCH ?)');
         args.push(match);
       }
       sql = `SELECT ${SUMMARY_COLUMNS} FROM letters l WHERE ${where.join(' AND ')} ORDER BY l.id DESC LIMIT ?`;
     }
-    const rows = this.db.prepare(sql).all(...args, limit + 1) as Row[];
+    const rows = match ? this.withIndex(() => this.db.prepare(sql).all(...args, limit + 1) as Row[]) : (this.db.prepare(sql).all(...args, limit + 1) as Row[]);
     const items = rows.slice(0, limit).map(toSummary);
     const last = items[items.length - 1];
     return rows.length > limit && last ? { items, next: String(last.id) } : { items };
@@ -420,12 +590,12 @@ export class MailboxStore {
   /** Deletes for good every letter in the Corbeille (with bodies, labs, attachments, index entries). */
   emptyTrash(): number {
     const trash = this.folderId('trash');
-    return this.db
-      .transaction(() => {
-        this.db.prepare('DELETE FROM letters_fts WHERE rowid IN (SELECT id FROM letters WHERE folder_id = ?)').run(trash);
-        return this.db.prepare('DELETE FROM letters WHERE folder_id = ?').run(trash).changes;
-      })
-      .immediate();
+    return this.writeLetters(() => {
+      for (const id of this.db.prepare('SELECT id FROM letters WHERE folder_id = ?').pluck().all(trash) as number[]) {
+        this.indexQueue.push({ id, drop: true });
+      }
+      return this.db.prepare('DELETE FROM letters WHERE folder_id = ?').run(trash).changes;
+    });
   }
 
   // ---------------------------------------------------------------- patients
@@ -685,7 +855,7 @@ export class MailboxStore {
       `INSERT INTO received_messages (account, mailbox, uid, content_hash, state, letter_id, size, fetched_at, updated_at)
        VALUES (?, ?, ?, ?, 'stored', ?, ?, ?, ?)`,
     );
-    const run = this.db.transaction(() => {
+    return this.writeLetters(() => {
       const patientCache = new Map<string, number>();
       return items.map((it) => {
         const prior = known.get(it.account, it.mailbox, it.uid) as Row | undefined;
@@ -700,7 +870,6 @@ export class MailboxStore {
         return { letterId: id, inserted };
       });
     });
-    return run.immediate();
   }
 
   /** The server copies were marked seen (IMAP) or deleted (POP3, after QUIT): remember it. */
@@ -745,8 +914,7 @@ export class MailboxStore {
    */
   resolveReview(id: number, letter: LetterInput): boolean {
     const review = this.folderId('review');
-    return this.db
-      .transaction(() => {
+    return this.writeLetters(() => {
         const cur = this.db.prepare('SELECT folder_id FROM letters WHERE id = ?').get(id) as Row | undefined;
         if (!cur || cur.folder_id !== review) return false;
         const s = this.insertStatements();
@@ -793,9 +961,10 @@ export class MailboxStore {
         this.db
           .prepare('UPDATE letter_bodies SET body = ?, payload = ?, payload_encoding = ?, html = ? WHERE letter_id = ?')
           .run(text, kept.payload, kept.encoding, letter.html ?? null, id);
-        this.db.prepare('DELETE FROM letters_fts WHERE rowid = ?').run(id);
+        // The index entry is replaced after the commit; the queue row repairs it if Pli stops before.
+        this.indexQueuePending = Number(this.db.prepare('INSERT INTO search_pending (letter_id) VALUES (?)').run(id).lastInsertRowid);
         const patientName = letter.patient ? `${letter.patient.surname} ${letter.patient.firstName}` : '';
-        s.fts.run(id, letter.subject ?? '', text, patientName, letter.sender ?? '');
+        this.indexQueue.push({ id, fields: [letter.subject ?? '', text, patientName, letter.sender ?? ''] });
         this.db.prepare('DELETE FROM lab_results WHERE letter_id = ?').run(id);
         for (const x of labs) {
           s.lab.run(id, patientId, x.code, x.label, x.date, x.value, x.numericValue, x.unit, x.low, x.high, x.flag, x.abnormal ? 1 : 0);
@@ -803,8 +972,7 @@ export class MailboxStore {
         this.db.prepare('DELETE FROM attachments WHERE letter_id = ?').run(id);
         attachments.forEach((a, i) => s.attachment.run(id, i, a.name, a.mime ?? 'application/octet-stream', a.bytes.length, a.bytes));
         return true;
-      })
-      .immediate();
+    });
   }
 
   /** A mail account's settings with its password (kept in the encrypted mailbox), for the transport. */
@@ -838,8 +1006,7 @@ export class MailboxStore {
     send: { sender: string; recipients: string[]; cc?: string[]; sign: boolean; maxBytes: number; warnings?: string[] },
   ): number {
     const s = this.insertStatements();
-    return this.db
-      .transaction(() => {
+    return this.writeLetters(() => {
         const now = Date.now();
         const id = this.insertOne({ ...letter, folder: 'outbox' }, s, new Map());
         if (id === null) throw new PliError('outbox_duplicate', 'Ce courrier est déjà dans « À envoyer ».');
@@ -852,8 +1019,7 @@ export class MailboxStore {
         );
         for (const r of send.recipients) row.run(id, r, now, now);
         return id;
-      })
-      .immediate();
+    });
   }
 
   /**
@@ -1001,7 +1167,7 @@ export class MailboxStore {
     letters: { letter: LetterInput; tag: string; problem?: unknown }[],
   ): { ids: (number | null)[]; counts: Record<string, number> } {
     const s = this.insertStatements();
-    const run = this.db.transaction(() => {
+    return this.writeLetters(() => {
       const prior = this.db.prepare('SELECT counts, problems FROM migration_progress WHERE source = ?').get(source) as Row | undefined;
       const counts = prior ? (JSON.parse(prior.counts as string) as Record<string, number>) : {};
       const problems = prior ? (JSON.parse(prior.problems as string) as unknown[]) : [];
@@ -1026,7 +1192,6 @@ export class MailboxStore {
         .run(source, step.position, step.positionName, step.done ? 1 : 0, JSON.stringify(counts), JSON.stringify(problems), Date.now());
       return { ids, counts };
     });
-    return run.immediate();
   }
 
   /** Forgets a source's progress (the user asked to import it again from the start; dedup still applies). */

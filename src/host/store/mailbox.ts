@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { PliError } from '../../shared/errors';
+import { startStoreThread } from './threads';
 import { silentLogger, type Logger } from '../log/logger';
 import { MAILBOX_OPS, type MailboxApi, type RpcError, type RpcRequest, type WorkerInit, type WorkerMessage } from './protocol';
 
@@ -30,17 +31,7 @@ export interface Mailbox extends MailboxApi {
 
 function startWorker(init: WorkerInit, url?: URL): Worker {
   if (url) return new Worker(url, { workerData: init });
-  const here = import.meta.url;
-  if (typeof here === 'string' && here.endsWith('.ts')) {
-    // Source checkout: load the TypeScript worker through tsx (the main thread's loader is not inherited).
-    const src = new URL('./worker.ts', here).href;
-    return new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(src)}); });`, {
-      eval: true,
-      workerData: init,
-    });
-  }
-  if (typeof here !== 'string') throw new PliError('internal', 'Emplacement du worker de la messagerie inconnu (workerUrl).');
-  return new Worker(new URL('./store-worker.js', here), { workerData: init });
+  return startStoreThread(import.meta.url, './worker.ts', './store-worker.js', init);
 }
 
 function toError(e: RpcError): PliError {
@@ -71,6 +62,9 @@ export async function openMailbox(opts: OpenMailboxOptions): Promise<Mailbox> {
           return;
         case 'slow':
           log.warn('slow mailbox query', { op: m.op, ms: Math.round(m.ms) });
+          return;
+        case 'warn':
+          log.warn(m.event, m.fields);
           return;
         case 'reply': {
           const p = pending.get(m.id);

@@ -10,6 +10,7 @@ export const MAILBOX_OPS = [
   'countLetters',
   'listFolder',
   'search',
+  'flushSearchIndex',
   'moveLetters',
   'setFlags',
   'trashLetters',
@@ -105,5 +106,6 @@ export type WorkerMessage =
   | { type: 'ready'; abandoned: number; schemaVersion: number }
   | { type: 'fatal'; error: RpcError }
   | { type: 'slow'; op: string; ms: number }
+  | { type: 'warn'; event: string; fields?: Record<string, unknown> }
   | { type: 'reply'; id: number; ok: true; result: unknown; ms: number }
   | { type: 'reply'; id: number; ok: false; error: RpcError; ms: number };

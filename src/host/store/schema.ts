@@ -460,6 +460,21 @@ CREATE VIRTUAL TABLE letters_fts USING fts5 (
 ${FILL_LETTERS_FTS}`);
     },
   },
+  {
+    // The letters' search index moves to its own database (mailbox.search.db), written by its own worker
+    // in parallel with the store; it is filled from the letters when the mailbox next opens.
+    // search_pending lists letters whose entry must be replaced (re-read from "À vérifier"), until the
+    // index has it: the repair if Pli stops between the two commits.
+    version: 11,
+    up: (db) => {
+      db.exec(`
+DROP TABLE letters_fts;
+CREATE TABLE search_pending (
+  seq INTEGER PRIMARY KEY,
+  letter_id INTEGER NOT NULL
+);`);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1]!.version;

@@ -1,7 +1,6 @@
 // The store worker: the one connection (and single writer) of this process to the mailbox database.
 import { parentPort, workerData } from 'node:worker_threads';
 import { isPliError } from '../../shared/errors';
-import { openDatabase } from './db';
 import { MailboxStore } from './mailbox-store';
 import { MAILBOX_OPS, type RpcError, type RpcRequest, type WorkerInit, type WorkerMessage } from './protocol';
 
@@ -24,7 +23,11 @@ function toRpcError(e: unknown): RpcError {
 let store: MailboxStore | undefined;
 try {
   const key = init.keyHex === null ? null : Buffer.from(init.keyHex, 'hex');
-  store = new MailboxStore(openDatabase(init.file, key, { create: init.create }));
+  store = MailboxStore.open(init.file, key, {
+    create: init.create,
+    inWorker: true,
+    warn: (event, fields) => post({ type: 'warn', event, fields }),
+  });
   const abandoned = store.abandonStaleReservations();
   post({ type: 'ready', abandoned, schemaVersion: store.schemaVersion() });
 } catch (e) {
