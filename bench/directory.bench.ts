@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { DirectoryService, InMemoryDirectoryStore, MailboxDirectoryStore, type DirectoryStore } from '../src/host/directory';
 import { openMailbox } from '../src/host/store';
-import { percentile, type BenchFn } from './harness';
+import { builtStoreWorker, percentile, type BenchFn } from './harness';
 
 const SURNAMES = [
   'MARTIN', 'BERNARD', 'THOMAS', 'PETIT', 'ROBERT', 'RICHARD', 'DURAND', 'DUBOIS', 'MOREAU', 'LAURENT', 'SIMON', 'MICHEL',
@@ -113,7 +113,7 @@ const bench: BenchFn = async (ctx) => {
   const { bytes, surnames } = makeCsv(n);
   const mem = await measure(ctx, new InMemoryDirectoryStore(), n, bytes, surnames);
   // The same over the mailbox tables (encrypted database, FTS5, queries through the store worker).
-  const mailbox = await openMailbox({ file: join(ctx.tmpDir, 'mailbox.db'), key: randomBytes(32), create: true });
+  const mailbox = await openMailbox({ file: join(ctx.tmpDir, 'mailbox.db'), key: randomBytes(32), create: true, workerUrl: await builtStoreWorker() });
   try {
     const mbx = await measure(ctx, new MailboxDirectoryStore(mailbox), n, bytes, surnames);
     return {

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 /** Shared helpers for benchmarks: each bench/<area>.bench.ts default-exports a BenchFn. */
 export interface BenchContext {
   /** Smaller data sets, for a smoke run of the harness. */
@@ -30,4 +32,26 @@ export function percentile(values: number[], p: number): number {
 
 export function rssMb(): number {
   return process.memoryUsage().rss / (1024 * 1024);
+}
+
+let workers: Promise<URL> | undefined;
+/**
+ * The mailbox's worker scripts bundled as builds ship them (beside each other, as scripts/build.mjs
+ * puts them), so that benchmarks measure the threads users run: a thread that loads the TypeScript
+ * source through tsx weighs ~30 MB more. Returns the URL of store-worker.js (`workerUrl`).
+ */
+export function builtStoreWorker(): Promise<URL> {
+  workers ??= (async () => {
+    const { build } = await import('esbuild');
+    const root = join(import.meta.dirname, '..');
+    const out = join(root, '.tmp', 'bench-workers');
+    for (const [src, file] of [
+      ['src/host/store/worker.ts', 'store-worker.js'],
+      ['src/host/store/search-worker.ts', 'search-worker.js'],
+    ] as const) {
+      await build({ absWorkingDir: root, entryPoints: [src], outfile: join(out, file), bundle: true, platform: 'node', target: 'node20', format: 'esm', packages: 'external', logLevel: 'warning' });
+    }
+    return pathToFileURL(join(out, 'store-worker.js'));
+  })();
+  return workers;
 }

@@ -25,7 +25,7 @@ import type { Draft } from '../src/shared/domain';
 import type { TestEnv } from '../tests/env/types';
 import { simulatorOptionsFromEnv } from '../tests/support/trusted-server/from-env';
 import { start } from '../tests/support/trusted-server/index';
-import type { BenchFn } from './harness';
+import { builtStoreWorker, type BenchFn } from './harness';
 
 const PAD = 8 * 1024 * 1024;
 const YEAR = 2026;
@@ -81,7 +81,7 @@ const bench: BenchFn = async ({ quick, tmpDir, log }) => {
 
   const dir = join(tmpDir, 'profile');
   const { dbKey } = await createProfile(dir, 'Banc-Envoi-2026!', { passwordKdf: { N: 1024, r: 8, p: 1 }, recoveryKdf: { N: 1024, r: 8, p: 1 } });
-  const mailbox = await openMailbox({ file: join(dir, DB_FILE), key: dbKey });
+  const mailbox = await openMailbox({ file: join(dir, DB_FILE), key: dbKey, workerUrl: await builtStoreWorker() });
   const keys = new KeyService(mailbox);
   await keys.importMedium(join(tmpDir, 'medium'));
   const smtp = new SmtpClient({

@@ -40,7 +40,7 @@ import { TlsTrust } from '../src/host/transport/tls-trust';
 import type { TestEnv } from '../tests/env/types';
 import { apicryptMail } from '../tests/support/trusted-server/letters';
 import { lmtpDeliver } from '../tests/support/trusted-server/lmtp-client';
-import type { BenchFn } from './harness';
+import { builtStoreWorker, type BenchFn } from './harness';
 
 const PAD = 1024 * 1024;
 const YEAR = 2026;
@@ -109,7 +109,7 @@ async function deliverAll(env: TestEnv, mails: Buffer[], to: string[]): Promise<
 
 async function profile(dir: string, medium: string): Promise<{ mailbox: Mailbox }> {
   const { dbKey } = await createProfile(dir, 'Banc-Reception-2026!', { passwordKdf: { N: 1024, r: 8, p: 1 }, recoveryKdf: { N: 1024, r: 8, p: 1 } });
-  const mailbox = await openMailbox({ file: join(dir, DB_FILE), key: dbKey });
+  const mailbox = await openMailbox({ file: join(dir, DB_FILE), key: dbKey, workerUrl: await builtStoreWorker() });
   const keys = new KeyService(mailbox);
   await keys.importMedium(medium);
   return { mailbox };

@@ -18,7 +18,7 @@ import { syntheticLetter } from '../tests/fixtures/mailbox/synthetic';
 import { launchChromium } from '../tests/support/browser';
 import { HostEvents } from '../tests/support/host-events';
 import { startServedPli } from '../tests/support/served-pli';
-import { percentile, type BenchFn } from './harness';
+import { builtStoreWorker, percentile, type BenchFn } from './harness';
 
 const PASSWORD = 'Banc-Essai-Ecran-2026!';
 const BATCH = 500;
@@ -60,7 +60,7 @@ function ensureBuilt(root: string, log: (m: string) => void): void {
 
 async function fillProfile(dir: string, n: number): Promise<void> {
   const { dbKey } = await createProfile(dir, PASSWORD);
-  const mb = await openMailbox({ file: join(dir, 'mailbox.db'), key: dbKey });
+  const mb = await openMailbox({ file: join(dir, 'mailbox.db'), key: dbKey, workerUrl: await builtStoreWorker() });
   try {
     for (let start = 0; start < n; start += BATCH) {
       const batch = [];
