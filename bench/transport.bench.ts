@@ -6,7 +6,8 @@
  *   message order; ImapClient FETCH of the sources in batches of RECEIVE_BATCH.letters, like the pipeline);
  * - `transport.pop3_letters_s`, `transport.imap_letters_s`: one ReceivePipeline run into a fresh profile:
  *   fetch -> classify -> decrypt -> parse HPRIM -> store (one transaction per batch, with the fetched-
- *   messages record) -> mark seen (IMAP) -> letter ids returned for the export queue;
+ *   messages record) -> mark seen (IMAP) -> letter ids returned for the export queue, and the search
+ *   index holding them;
  * - `transport.pop3_ratio`, `transport.imap_ratio`: pipeline / raw (goal >= 0.5).
  *
  * ALWAYS starts its own test servers (tests/env), never the ones of PLI_TEST_ENV: thousands of letters
@@ -176,6 +177,8 @@ const bench: BenchFn = async ({ quick, tmpDir, log }) => {
         const pipeline = new ReceivePipeline(account(protocol), { mailbox, keys: new ReceiveKeys(mailbox), tls: trust });
         const t0 = performance.now();
         const res = await pipeline.sync();
+        // Stored means searchable too: the search index is written in parallel by its own worker.
+        if (!(await mailbox.flushSearchIndex())) throw new Error('search index did not catch up');
         const s = (performance.now() - t0) / 1000;
         if (res.letterIds.length !== n || res.review !== 0) {
           throw new Error(`${protocol}: ${res.letterIds.length} letters stored (${res.review} to review) of ${n}`);
