@@ -29,9 +29,16 @@ export interface Mailbox extends MailboxApi {
   close(): Promise<void>;
 }
 
+/**
+ * The store thread's young generation is capped at 16 MB (V8 lets a thread's grow to 48 MB): batches of
+ * hundreds of letters pass through it, and the larger nursery only kept their garbage resident (peak RSS
+ * 311-314 MB -> 287-297 MB at 20,000 letters, same insert rate).
+ */
+const STORE_THREAD_LIMITS = { maxYoungGenerationSizeMb: 16 };
+
 function startWorker(init: WorkerInit, url?: URL): Worker {
-  if (url) return new Worker(url, { workerData: init });
-  return startStoreThread(import.meta.url, './worker.ts', './store-worker.js', init);
+  if (url) return new Worker(url, { workerData: init, resourceLimits: STORE_THREAD_LIMITS });
+  return startStoreThread(import.meta.url, './worker.ts', './store-worker.js', init, STORE_THREAD_LIMITS);
 }
 
 function toError(e: RpcError): PliError {

@@ -69,6 +69,7 @@ export class WorkerIndexWriter implements SearchIndexWriter {
 
   constructor(file: string, key: Uint8Array | null, events: { applied: (seq: number) => void; failed: (reason: string) => void }) {
     const init: SearchWorkerInit = { file, keyHex: key ? Buffer.from(key).toString('hex') : null, shared: this.state.buffer as SharedArrayBuffer };
+    // Its messages carry bytes, not strings: a small nursery does.
     this.worker = startStoreThread(import.meta.url, './search-worker.ts', './search-worker.js', init, { maxYoungGenerationSizeMb: 4 });
     this.worker.on('message', (m: SearchWorkerReply) => {
       if (!('applied' in m)) return events.failed(m.failed);
