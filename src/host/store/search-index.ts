@@ -92,6 +92,11 @@ export function removeSearchIndex(file: string): void {
   for (const f of [file, `${file}-journal`]) rmSync(f, { force: true });
 }
 
+function unreadable(e: unknown): boolean {
+  const code = (e as { code?: unknown })?.code;
+  return code === 'mailbox_key_wrong' || code === 'SQLITE_NOTADB' || (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT'));
+}
+
 /** The index database, on one connection: the worker's (or, for tools and tests, the store's own thread). */
 export class SearchIndexDb {
   private readonly has;
@@ -115,22 +120,22 @@ export class SearchIndexDb {
       db = openCipherDatabase(file, key, { create: true, cacheKb: INDEX_CACHE_KB });
       const version = db.pragma('user_version', { simple: true }) as number;
       if (version === INDEX_VERSION) return new SearchIndexDb(db);
-      if (version === 0 && (db.prepare('SELECT count(*) FROM sqlite_master').pluck().get() as number) === 0) {
-        db.transaction(() => {
-          db!.exec(INDEX_SCHEMA);
-          db!.pragma(`user_version = ${INDEX_VERSION}`);
-        }).immediate();
-        return new SearchIndexDb(db);
-      }
-    } catch {
-      // Undecryptable or damaged: derived data, rebuilt below.
+      if (version === 0 && (db.prepare('SELECT count(*) FROM sqlite_master').pluck().get() as number) === 0) return SearchIndexDb.created(db);
+    } catch (e) {
+      db?.close();
+      // Undecryptable or damaged: derived data, rebuilt below. Anything else (busy, disk) is not a reason
+      // to delete it.
+      if (!unreadable(e)) throw e;
     }
     db?.close();
     removeSearchIndex(file);
-    db = openCipherDatabase(file, key, { create: true, cacheKb: INDEX_CACHE_KB });
+    return SearchIndexDb.created(openCipherDatabase(file, key, { create: true, cacheKb: INDEX_CACHE_KB }));
+  }
+
+  private static created(db: Db): SearchIndexDb {
     db.transaction(() => {
-      db!.exec(INDEX_SCHEMA);
-      db!.pragma(`user_version = ${INDEX_VERSION}`);
+      db.exec(INDEX_SCHEMA);
+      db.pragma(`user_version = ${INDEX_VERSION}`);
     }).immediate();
     return new SearchIndexDb(db);
   }
