@@ -223,7 +223,7 @@ describe('letters, search and patients', () => {
     const hb = (date: string, value: string, flag?: string) => ({ code: 'HB', label: 'Hémoglobine', date, value, unit: 'g/dL', low: 12, high: 16, ...(flag ? { flag } : {}) });
     await mb.insertLetters([
       letter({ patient: p, documentDate: '2025-03-01', labs: [hb('2025-03-01', '13,5'), { code: 'K', value: '4,2', low: 3.5, high: 5 }] }),
-      letter({ patient: { ...p, nir: spaced }, labs: [hb('2025-09-10', '11,0', 'L')] }),
+      letter({ patient: { ...p, nir: spaced }, labs: [hb('2025-09-10', '11,0', 'L')], receivedAt: Date.UTC(2025, 0, 1) }),
       // Name typed without accents nor NIR: the same patient by name and birth date.
       letter({ patient: { surname: p.surname.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase(), firstName: p.firstName.toUpperCase(), birthDate: p.birthDate! }, labs: [hb('2024-12-24', '14,2')] }),
       letter({ patient: patientFor(43), labs: [hb('2025-01-01', '9,9')] }),
@@ -231,7 +231,15 @@ describe('letters, search and patients', () => {
     const found = await mb.findPatients(p.surname.slice(0, 4));
     const patient = found.find((x) => x.nir === p.nir!.slice(0, 13))!;
     expect(patient.letterCount).toBe(3);
-    expect((await mb.patientLetters(patient.id)).items).toHaveLength(3);
+    // Newest received first, page after page (the letters were not received in insertion order).
+    const all = (await mb.patientLetters(patient.id)).items;
+    expect(all).toHaveLength(3);
+    const byDate = [...all].sort((a, b) => b.receivedAt - a.receivedAt || b.id - a.id);
+    expect(all.map((l) => l.id)).toEqual(byDate.map((l) => l.id));
+    const first = await mb.patientLetters(patient.id, { limit: 2 });
+    const rest = await mb.patientLetters(patient.id, { limit: 2, after: first.next });
+    expect([...first.items, ...rest.items].map((l) => l.id)).toEqual(byDate.map((l) => l.id));
+    expect(rest.next).toBeUndefined();
     const history = await mb.patientHistory(patient.id, 'HB');
     expect(history.map((h) => [h.date, h.numericValue, h.abnormal])).toEqual([
       ['2024-12-24', 14.2, false],

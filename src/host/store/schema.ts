@@ -465,9 +465,14 @@ ${FILL_LETTERS_FTS}`);
     // in parallel with the store; it is filled from the letters when the mailbox next opens.
     // search_pending lists letters whose entry must be replaced (re-read from "À vérifier"), until the
     // index has it: the repair if Pli stops between the two commits.
+    // The patients' letters index loses its date: its keys arrive in random order (by patient), so every
+    // batch rewrites (and journals) most of its pages; smaller entries, fewer pages. A patient's letters
+    // are few enough to sort.
     version: 11,
     up: (db) => {
       db.exec(`
+DROP INDEX letters_patient_date;
+CREATE INDEX letters_patient ON letters (patient_id);
 DROP TABLE letters_fts;
 CREATE TABLE search_pending (
   seq INTEGER PRIMARY KEY,
