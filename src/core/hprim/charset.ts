@@ -140,6 +140,8 @@ export function repairMacRomanMojibake(text: string): string | undefined {
 }
 
 export function detectLineEnd(text: string): LineEnd {
+  // Most texts have no CR at all (the APICRYPT wire filter turns CR into LF): two native scans.
+  if (text.indexOf('\r') < 0) return text.indexOf('\n') < 0 ? 'none' : 'lf';
   let crlf = 0;
   let cr = 0;
   let lf = 0;

@@ -87,9 +87,16 @@ function stripHtml(html: string | undefined): string {
  * retried (e.g. after a key import). Only failures of Pli itself (mailbox closed) are thrown.
  */
 export async function processMessage(raw: Uint8Array, deps: ProcessDeps): Promise<LetterInput> {
+  const letter = await readMessage(raw, deps);
+  // The message's own hash, unless the letter has its content's (APICRYPT): computed once, when needed.
+  letter.contentHash ??= receivedContentHash(raw);
+  return letter;
+}
+
+async function readMessage(raw: Uint8Array, deps: ProcessDeps): Promise<LetterInput> {
   const now = deps.now?.() ?? Date.now();
   const trust: TrustAnchors = deps.signatureTrust ?? { roots: [] };
-  const base: LetterInput = { kind: 'plain', folder: 'reception', raw, receivedAt: now, contentHash: receivedContentHash(raw) };
+  const base: LetterInput = { kind: 'plain', folder: 'reception', raw, receivedAt: now };
   let mail: ParsedMail;
   try {
     mail = await parseMail(raw);
