@@ -14,12 +14,13 @@ const NAMED: Record<string, string> = {
 const HTMLISH = /<br\s*\/?>|&(?:[a-zA-Z]{2,8}|#\d{1,7}|#x[0-9a-fA-F]{1,6});/i;
 const ENTITY = /&(?:([a-zA-Z]{2,8})|#(\d{1,7})|#x([0-9a-fA-F]{1,6}));/g;
 
+/** `<br>` and entities need a `<` or a `&`: two native scans spare most texts the regular expression. */
 export function looksHtmlish(s: string): boolean {
-  return HTMLISH.test(s);
+  return (s.indexOf('<') >= 0 || s.indexOf('&') >= 0) && HTMLISH.test(s);
 }
 
 export function decodeHtmlText(s: string): string {
-  if (!HTMLISH.test(s)) return s;
+  if (!looksHtmlish(s)) return s;
   return s.replace(/<br\s*\/?>/gi, '\n').replace(ENTITY, (m, name: string | undefined, dec: string | undefined, hex: string | undefined) => {
     if (name !== undefined) return NAMED[name] ?? m;
     const cp = dec !== undefined ? Number(dec) : parseInt(hex!, 16);

@@ -14,7 +14,8 @@ const LINE_SPLIT = /\r\n|\r|\n/;
 function parseText(text: string, charset: HprimCharset, lineEnd: LineEnd, options: ParseOptions): HprimFile {
   // A stray BOM left in decoded text (e.g. a string handed over as-is) is not content.
   const t = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const lines = t.split(LINE_SPLIT);
+  // Splitting on one known character is much faster than on the alternation (long letters).
+  const lines = lineEnd === 'lf' ? t.split('\n') : lineEnd === 'crlf' ? t.split('\r\n') : t.split(LINE_SPLIT);
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   const firstIdx = lines.findIndex((l) => l.trim() !== '');
   if (firstIdx < 0) {
