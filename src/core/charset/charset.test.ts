@@ -52,4 +52,13 @@ describe('charset tables', () => {
     expect(isPliError(err) && err.details?.['codePoint']).toBe(0x1f642);
     expect(() => cp1252.encode('≤', 'error')).toThrow(/U\+2264/);
   });
+
+  it('decodes long texts whether every character fits in Latin-1 or one further on does not', () => {
+    const accents = 'Hémoglobine à contrôler, créatinine élevée. '.repeat(2000);
+    expect(macRoman.decode(macRoman.encode(accents, 'error'))).toBe(accents);
+    // A character above U+00FF after 88,000 Latin-1 ones (œ, then € and ’ in Mac OS Roman).
+    const late = `${accents}Cœur : 12 € — l’écho`;
+    expect(macRoman.decode(macRoman.encode(late, 'error'))).toBe(late);
+    expect(cp1252.decode(cp1252.encode(late, 'error'))).toBe(late);
+  });
 });
