@@ -7,6 +7,7 @@ import type {
   LetterSummary as SummaryView,
   PatientSummary,
 } from '../shared/domain';
+import { withoutRemoteContent } from '../core/html/remote-content';
 import { parseHprim } from '../core/hprim';
 import { maskNir } from '../core/patient';
 import { verifySignedMime } from '../core/signature';
@@ -156,7 +157,8 @@ export function detailView(l: Letter): LetterDetail {
     ...(l.signatureReason ? { signatureReason: l.signatureReason } : {}),
     ...(signer ? { signer } : {}),
     ...(l.signer ? { signerDetail: l.signer } : {}),
-    ...(l.html ? { html: l.html } : {}),
+    // Shown without what the browser would fetch by itself (trackers); the stored original is untouched.
+    ...(l.html ? { html: withoutRemoteContent(l.html) } : {}),
     ...(opt(l.messageId) ? { messageId: l.messageId! } : {}),
     ...(l.reviewCode ? { problemCode: l.reviewCode, problem: l.reviewMessage ?? l.reviewCode } : {}),
   };

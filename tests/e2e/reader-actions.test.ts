@@ -101,6 +101,9 @@ beforeAll(async () => {
     'Content-Type: multipart/alternative; boundary="alt"\r\n\r\n--alt\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n' +
     'La clinique est ouverte le lundi.\r\n--alt\r\nContent-Type: text/html; charset=UTF-8\r\n\r\n' +
     `<p>La clinique est ouverte le <b id="jour">lundi</b>.</p><img src="http://${TRACKER}/pixel.png" alt="">` +
+    `<table background="http://${TRACKER}/bg.png"><tr><td>Plan d’accès</td></tr></table>` +
+    // Survives the clean-up (a data: image), and its handler is refused by the sandbox.
+    '<img alt="" src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" onerror="document.title = \'handler ran\'" onload="document.title = \'handler ran\'">' +
     '<script>document.title = "script ran"</script>\r\n--alt--\r\n';
   const r = await lmtpDeliver({ host: env.dovecot.host, port: env.dovecot.lmtpPort, from: 'secretariat@clinique.test', recipients: [jean.address], message: Buffer.from(html, 'utf8') });
   if (r.some((x) => !x.ok)) throw new Error('LMTP delivery refused');
@@ -229,15 +232,19 @@ describe('the reader’s actions on letters jean.DUPONT receives', () => {
     const srcdoc = page.frames().find((f) => f.url() === 'about:srcdoc');
     expect(srcdoc).toBeDefined();
     expect(await srcdoc!.title()).toBe('');
+    // Remote images and styles, and the script, are gone before the frame is shown: nothing to fetch.
+    const shownHtml = (await frame.getAttribute('srcdoc')) ?? '';
+    expect(shownHtml).toContain('Plan d’accès');
+    expect(shownHtml).not.toContain(TRACKER);
+    expect(shownHtml).not.toContain('<script');
     expect(requested.filter((u) => u.includes(TRACKER))).toEqual([]);
     // The letter's own HTML is the sender's markup, not Pli's: axe checks everything around it.
     expect(await seriousViolations(page, ['iframe.letter-html'])).toEqual([]);
     await screenshot(page, 'reader-html');
-    // Chromium reports what it refused: the remote image (CSP) and the letter's script (sandbox). Those
-    // are the proof; anything else on the console is an error of Pli's.
-    const refused = errors.filter((e) => (e.includes(TRACKER) && e.includes('Content Security Policy')) || e.startsWith("Blocked script execution in 'about:srcdoc'"));
-    expect(refused.some((e) => e.includes(TRACKER))).toBe(true);
-    expect(refused.some((e) => e.startsWith('Blocked script execution'))).toBe(true);
+    // Chromium reports what it refused: the image's handler (sandbox). That is the proof; anything else
+    // on the console is an error of Pli's.
+    const refused = errors.filter((e) => e.startsWith("Blocked script execution in 'about:srcdoc'"));
+    expect(refused.length).toBeGreaterThan(0);
     expect(errors.filter((e) => !refused.includes(e))).toEqual([]);
   });
 });
