@@ -194,11 +194,13 @@ export class MailboxStore {
   }
 
   private indexApplied(seq: number): void {
+    if (!this.db.open) return; // a late message after close
     this.clearPending(seq);
     if (this.catchUp.length > 0 && seq >= this.catchUpSeq) this.pumpCatchUp();
   }
 
   private indexFailed(reason: string): void {
+    if (!this.db.open) return;
     this.indexOptions.warn?.('search index failed', { reason, restarts: this.indexRestarts });
     this.index.close();
     // What the failed worker had not committed is found again by the diff of startIndex.

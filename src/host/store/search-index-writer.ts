@@ -109,6 +109,8 @@ export class WorkerIndexWriter implements SearchIndexWriter {
       const end = performance.now() + 30_000;
       while (Atomics.load(this.state, STATE) === RUNNING && performance.now() < end) Atomics.wait(this.state, STATE, RUNNING, 1000);
     }
+    // Nothing it still says matters once closed (its queued replies would reach a closed store).
+    this.worker.removeAllListeners('message');
     void this.worker.terminate();
   }
 }
