@@ -120,15 +120,17 @@ export class MailboxStore {
    */
   private startIndex(): void {
     const { file, key } = this.indexOptions;
-    SearchIndexDb.open(file, key).close();
+    // Opened first: created (or rebuilt) before it is attached for the diff.
+    const indexDb = SearchIndexDb.open(file, key);
     const { missing, stale, pending } = this.withIndex(() => ({
       missing: this.db.prepare('SELECT id FROM letters WHERE id NOT IN (SELECT letter_id FROM search.indexed) ORDER BY id DESC').pluck().all() as number[],
       stale: this.db.prepare('SELECT letter_id FROM search.indexed WHERE letter_id NOT IN (SELECT id FROM main.letters)').pluck().all() as number[],
       pending: this.db.prepare('SELECT seq, letter_id FROM search_pending ORDER BY seq').all() as { seq: number; letter_id: number }[],
     }), false);
-    this.index = this.indexOptions.inWorker
-      ? new WorkerIndexWriter(file, key, { applied: (seq) => this.indexApplied(seq), failed: (reason) => this.indexFailed(reason) })
-      : new InlineIndexWriter(file, key);
+    if (this.indexOptions.inWorker) {
+      indexDb.close();
+      this.index = new WorkerIndexWriter(file, key, { applied: (seq) => this.indexApplied(seq), failed: (reason) => this.indexFailed(reason) });
+    } else this.index = new InlineIndexWriter(indexDb);
     this.pendingClears = [];
     if (stale.length > 0) this.postIndex(stale.map((id) => ({ id, drop: true })));
     if (pending.length > 0) {
@@ -153,6 +155,12 @@ export class MailboxStore {
     } finally {
       this.db.exec('DETACH DATABASE search');
     }
+  }
+
+  /** Queues a letter's entry (its words as `indexOpsFor` reads them back from the store). */
+  private queueIndex(id: number, l: LetterInput, text: string): void {
+    const patient = l.patient ? `${l.patient.surname} ${l.patient.firstName}` : '';
+    this.indexQueue.push({ id, fields: [l.subject ?? '', text, patient, l.sender ?? ''] });
   }
 
   /** Runs a write transaction; the index work it queued is handed over once it has committed. */
@@ -384,8 +392,7 @@ export class MailboxStore {
     const id = Number(r.lastInsertRowid);
     const kept = keptPayload(l.payload, text);
     s.body.run(id, text, kept.payload, l.raw ?? null, l.html ?? null, kept.encoding);
-    const patientName = l.patient ? `${l.patient.surname} ${l.patient.firstName}` : '';
-    this.indexQueue.push({ id, fields: [l.subject ?? '', text, patientName, l.sender ?? ''] });
+    this.queueIndex(id, l, text);
     for (const x of labs) {
       s.lab.run(id, patientId, x.code, x.label, x.date, x.value, x.numericValue, x.unit, x.low, x.high, x.flag, x.abnormal ? 1 : 0);
     }
@@ -530,7 +537,8 @@ export class MailboxStore {
       }
       sql = `SELECT ${SUMMARY_COLUMNS} FROM letters l WHERE ${where.join(' AND ')} ORDER BY l.id DESC LIMIT ?`;
     }
-    const rows = match ? this.withIndex(() => this.db.prepare(sql).all(...args, limit + 1) as Row[]) : (this.db.prepare(sql).all(...args, limit + 1) as Row[]);
+    const run = () => this.db.prepare(sql).all(...args, limit + 1) as Row[];
+    const rows = match ? this.withIndex(run) : run();
     const items = rows.slice(0, limit).map(toSummary);
     const last = items[items.length - 1];
     return rows.length > limit && last ? { items, next: String(last.id) } : { items };
@@ -917,63 +925,62 @@ export class MailboxStore {
   resolveReview(id: number, letter: LetterInput): boolean {
     const review = this.folderId('review');
     return this.writeLetters(() => {
-        const cur = this.db.prepare('SELECT folder_id FROM letters WHERE id = ?').get(id) as Row | undefined;
-        if (!cur || cur.folder_id !== review) return false;
-        const s = this.insertStatements();
-        const nir = normalizeNir(letter.patient?.nir);
-        const labs = (letter.labs ?? []).map((x) => normalizeLab(x, letter.documentDate));
-        const attachments = letter.attachments ?? [];
-        const patientId = letter.patient ? this.patientId(letter.patient, nir, s, new Map()) : null;
-        const rawSize = (this.db.prepare('SELECT length(raw) AS n FROM letter_bodies WHERE letter_id = ?').get(id) as Row | undefined)?.n as number | null | undefined;
-        const size = (rawSize ?? 0) + (letter.payload?.length ?? 0) + attachments.reduce((n, a) => n + a.bytes.length, 0);
-        this.db
-          .prepare(
-            `UPDATE letters SET folder_id = ?, kind = ?, subject = ?, sender = ?, recipients = ?, message_id = ?, apicrypt_id = ?,
-               patient_id = ?, patient_surname = ?, patient_first_name = ?, patient_birth_date = ?, patient_nir = ?,
-               document_date = ?, signature_status = ?, signature_reason = ?, review_code = ?, review_message = ?,
-               has_abnormal = ?, attachment_count = ?, size = ?, signature_signer = ?, sender_display = ? WHERE id = ?`,
-          )
-          .run(
-            this.folderId(letter.folder),
-            letter.kind,
-            letter.subject ?? '',
-            (letter.sender ?? '').toLowerCase(),
-            JSON.stringify(letter.recipients ?? []),
-            letter.messageId ?? null,
-            letter.apicryptId ?? null,
-            patientId,
-            letter.patient?.surname ?? null,
-            letter.patient?.firstName ?? null,
-            letter.patient?.birthDate ?? null,
-            nir ?? null,
-            letter.documentDate ?? null,
-            letter.signature?.status ?? null,
-            letter.signature?.reason ?? null,
-            letter.review?.code ?? null,
-            letter.review?.message_fr ?? null,
-            labs.some((x) => x.abnormal) ? 1 : 0,
-            attachments.length,
-            size,
-            letter.signature?.signer ? JSON.stringify(letter.signature.signer) : null,
-            displaySender(letter.sender),
-            id,
-          );
-        const text = letter.text ?? '';
-        const kept = keptPayload(letter.payload, text);
-        this.db
-          .prepare('UPDATE letter_bodies SET body = ?, payload = ?, payload_encoding = ?, html = ? WHERE letter_id = ?')
-          .run(text, kept.payload, kept.encoding, letter.html ?? null, id);
-        // The index entry is replaced after the commit; the queue row repairs it if Pli stops before.
-        this.indexQueuePending = Number(this.db.prepare('INSERT INTO search_pending (letter_id) VALUES (?)').run(id).lastInsertRowid);
-        const patientName = letter.patient ? `${letter.patient.surname} ${letter.patient.firstName}` : '';
-        this.indexQueue.push({ id, fields: [letter.subject ?? '', text, patientName, letter.sender ?? ''] });
-        this.db.prepare('DELETE FROM lab_results WHERE letter_id = ?').run(id);
-        for (const x of labs) {
-          s.lab.run(id, patientId, x.code, x.label, x.date, x.value, x.numericValue, x.unit, x.low, x.high, x.flag, x.abnormal ? 1 : 0);
-        }
-        this.db.prepare('DELETE FROM attachments WHERE letter_id = ?').run(id);
-        attachments.forEach((a, i) => s.attachment.run(id, i, a.name, a.mime ?? 'application/octet-stream', a.bytes.length, a.bytes));
-        return true;
+      const cur = this.db.prepare('SELECT folder_id FROM letters WHERE id = ?').get(id) as Row | undefined;
+      if (!cur || cur.folder_id !== review) return false;
+      const s = this.insertStatements();
+      const nir = normalizeNir(letter.patient?.nir);
+      const labs = (letter.labs ?? []).map((x) => normalizeLab(x, letter.documentDate));
+      const attachments = letter.attachments ?? [];
+      const patientId = letter.patient ? this.patientId(letter.patient, nir, s, new Map()) : null;
+      const rawSize = (this.db.prepare('SELECT length(raw) AS n FROM letter_bodies WHERE letter_id = ?').get(id) as Row | undefined)?.n as number | null | undefined;
+      const size = (rawSize ?? 0) + (letter.payload?.length ?? 0) + attachments.reduce((n, a) => n + a.bytes.length, 0);
+      this.db
+        .prepare(
+          `UPDATE letters SET folder_id = ?, kind = ?, subject = ?, sender = ?, recipients = ?, message_id = ?, apicrypt_id = ?,
+             patient_id = ?, patient_surname = ?, patient_first_name = ?, patient_birth_date = ?, patient_nir = ?,
+             document_date = ?, signature_status = ?, signature_reason = ?, review_code = ?, review_message = ?,
+             has_abnormal = ?, attachment_count = ?, size = ?, signature_signer = ?, sender_display = ? WHERE id = ?`,
+        )
+        .run(
+          this.folderId(letter.folder),
+          letter.kind,
+          letter.subject ?? '',
+          (letter.sender ?? '').toLowerCase(),
+          JSON.stringify(letter.recipients ?? []),
+          letter.messageId ?? null,
+          letter.apicryptId ?? null,
+          patientId,
+          letter.patient?.surname ?? null,
+          letter.patient?.firstName ?? null,
+          letter.patient?.birthDate ?? null,
+          nir ?? null,
+          letter.documentDate ?? null,
+          letter.signature?.status ?? null,
+          letter.signature?.reason ?? null,
+          letter.review?.code ?? null,
+          letter.review?.message_fr ?? null,
+          labs.some((x) => x.abnormal) ? 1 : 0,
+          attachments.length,
+          size,
+          letter.signature?.signer ? JSON.stringify(letter.signature.signer) : null,
+          displaySender(letter.sender),
+          id,
+        );
+      const text = letter.text ?? '';
+      const kept = keptPayload(letter.payload, text);
+      this.db
+        .prepare('UPDATE letter_bodies SET body = ?, payload = ?, payload_encoding = ?, html = ? WHERE letter_id = ?')
+        .run(text, kept.payload, kept.encoding, letter.html ?? null, id);
+      // The index entry is replaced after the commit; the queue row repairs it if Pli stops before.
+      this.indexQueuePending = Number(this.db.prepare('INSERT INTO search_pending (letter_id) VALUES (?)').run(id).lastInsertRowid);
+      this.queueIndex(id, letter, text);
+      this.db.prepare('DELETE FROM lab_results WHERE letter_id = ?').run(id);
+      for (const x of labs) {
+        s.lab.run(id, patientId, x.code, x.label, x.date, x.value, x.numericValue, x.unit, x.low, x.high, x.flag, x.abnormal ? 1 : 0);
+      }
+      this.db.prepare('DELETE FROM attachments WHERE letter_id = ?').run(id);
+      attachments.forEach((a, i) => s.attachment.run(id, i, a.name, a.mime ?? 'application/octet-stream', a.bytes.length, a.bytes));
+      return true;
     });
   }
 
@@ -1009,18 +1016,18 @@ export class MailboxStore {
   ): number {
     const s = this.insertStatements();
     return this.writeLetters(() => {
-        const now = Date.now();
-        const id = this.insertOne({ ...letter, folder: 'outbox' }, s, new Map());
-        if (id === null) throw new PliError('outbox_duplicate', 'Ce courrier est déjà dans « À envoyer ».');
-        this.db
-          .prepare('INSERT INTO outbox_letters (letter_id, sender, cc, sign, max_bytes, warnings, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-          .run(id, send.sender, JSON.stringify(send.cc ?? []), send.sign ? 1 : 0, send.maxBytes, JSON.stringify(send.warnings ?? []), now);
-        const row = this.db.prepare(
-          `INSERT INTO outbox (letter_id, recipient, status, attempts, next_attempt_at, updated_at) VALUES (?, ?, 'pending', 0, ?, ?)
-           ON CONFLICT (letter_id, recipient) DO NOTHING`,
-        );
-        for (const r of send.recipients) row.run(id, r, now, now);
-        return id;
+      const now = Date.now();
+      const id = this.insertOne({ ...letter, folder: 'outbox' }, s, new Map());
+      if (id === null) throw new PliError('outbox_duplicate', 'Ce courrier est déjà dans « À envoyer ».');
+      this.db
+        .prepare('INSERT INTO outbox_letters (letter_id, sender, cc, sign, max_bytes, warnings, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(id, send.sender, JSON.stringify(send.cc ?? []), send.sign ? 1 : 0, send.maxBytes, JSON.stringify(send.warnings ?? []), now);
+      const row = this.db.prepare(
+        `INSERT INTO outbox (letter_id, recipient, status, attempts, next_attempt_at, updated_at) VALUES (?, ?, 'pending', 0, ?, ?)
+         ON CONFLICT (letter_id, recipient) DO NOTHING`,
+      );
+      for (const r of send.recipients) row.run(id, r, now, now);
+      return id;
     });
   }
 

@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { SearchIndexDb, packOps, type IndexOp, type PackedOps } from './search-index';
+import { packOps, type IndexOp, type PackedOps, type SearchIndexDb } from './search-index';
 import { startStoreThread } from './threads';
 
 /** How the store hands its index work over: batches applied in the order posted. */
@@ -17,11 +17,7 @@ export interface SearchIndexWriter {
 export class InlineIndexWriter implements SearchIndexWriter {
   readonly synchronous = true;
   private seq = 0;
-  private readonly db: SearchIndexDb;
-
-  constructor(file: string, key: Uint8Array | null) {
-    this.db = SearchIndexDb.open(file, key);
-  }
+  constructor(private readonly db: SearchIndexDb) {}
 
   post(ops: IndexOp[]): number {
     this.db.apply(ops);
