@@ -21,7 +21,7 @@ const layer = (files, patterns, paths = []) => ({
 const rx = (regex, message) => ({ regex, message });
 
 export default tseslint.config(
-  { ignores: ['dist/**', '.tmp/**', 'release/**', 'node_modules/**', 'coverage/**', 'test-results/**', '**/*.d.ts'] },
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'coverage/**', 'test-results/**', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

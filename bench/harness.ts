@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 /** Shared helpers for benchmarks: each bench/<area>.bench.ts default-exports a BenchFn. */
@@ -34,24 +36,19 @@ export function rssMb(): number {
   return process.memoryUsage().rss / (1024 * 1024);
 }
 
-let workers: Promise<URL> | undefined;
+let workers: URL | undefined;
 /**
- * The mailbox's worker scripts bundled as builds ship them (beside each other, as scripts/build.mjs
- * puts them), so that benchmarks measure the threads users run: a thread that loads the TypeScript
- * source through tsx weighs ~30 MB more. Returns the URL of store-worker.js (`workerUrl`).
+ * The mailbox's worker scripts as builds ship them (scripts/build.mjs puts them beside each bundle; the CLI's
+ * is the quickest to make), so that benchmarks measure the threads users run: a thread that loads the
+ * TypeScript source through tsx weighs ~30 MB more. Returns the URL of store-worker.js (`workerUrl`).
  */
-export function builtStoreWorker(): Promise<URL> {
-  workers ??= (async () => {
-    const { build } = await import('esbuild');
+export async function builtStoreWorker(): Promise<URL> {
+  if (!workers) {
     const root = join(import.meta.dirname, '..');
-    const out = join(root, '.tmp', 'bench-workers');
-    for (const [src, file] of [
-      ['src/host/store/worker.ts', 'store-worker.js'],
-      ['src/host/store/search-worker.ts', 'search-worker.js'],
-    ] as const) {
-      await build({ absWorkingDir: root, entryPoints: [src], outfile: join(out, file), bundle: true, platform: 'node', target: 'node20', format: 'esm', packages: 'external', logLevel: 'warning' });
-    }
-    return pathToFileURL(join(out, 'store-worker.js'));
-  })();
+    const r = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--only=cli'], { cwd: root, stdio: 'inherit' });
+    const file = join(root, 'dist', 'cli', 'store-worker.js');
+    if (r.status !== 0 || !existsSync(file)) throw new Error('bench: the build of dist/cli (and its worker scripts) failed.');
+    workers = pathToFileURL(file);
+  }
   return workers;
 }
