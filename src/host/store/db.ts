@@ -72,9 +72,10 @@ export function openCipherDatabase(
     }
     // Temporary tables and sorts stay in memory: no plaintext temp files on disk.
     db.pragma('temp_store = MEMORY');
-    // 24 MB of page cache: lists and searches stay warm at 100k letters (the search index, in its own
-    // database, no longer shares it; 32 MB bought ~8 ms of search p95 for ~15 MB of resident memory).
-    db.pragma(`cache_size = -${opts.cacheKb ?? 24000}`);
+    // 20 MB of page cache: lists and searches stay warm at 100k letters (the search index, in its own
+    // database, no longer shares it). Measured at 100k: 32 MB gave search p95 ~40 ms but peak RSS up to
+    // 311 MB, 24 MB 46-55 ms and 278-308 MB, 20 MB 54-57 ms and 282-286 MB, 16 MB 80-82 ms and 274-276 MB.
+    db.pragma(`cache_size = -${opts.cacheKb ?? 20000}`);
     if (!opts.readonly) {
       // A rollback journal rather than WAL: the cipher encrypts each page as it is written to the WAL, then
       // decrypts and encrypts it again when the checkpoint copies it into the database; with a journal, a
