@@ -20,7 +20,7 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 
   syncDir(dirname(file));
 }
 
-function syncDir(dir: string): void {
+export function syncDir(dir: string): void {
   // Directory fsync makes the rename durable; Windows cannot open folders, which is harmless there.
   try {
     const fd = openSync(dir, 'r');

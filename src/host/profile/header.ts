@@ -25,7 +25,8 @@ export type KeySlot = z.infer<typeof slotSchema>;
 const headerSchema = z.object({
   format: z.literal('pli-mailbox-header'),
   version: z.literal(1),
-  cipher: z.literal('sqlcipher4'),
+  /** Written by Pli before AEGIS (`sqlcipher4`); the database file itself tells its cipher (page-cipher.ts). */
+  cipher: z.literal('sqlcipher4').optional(),
   createdAt: z.string(),
   passwordChangedAt: z.string(),
   slots: z.object({ password: slotSchema, recovery: slotSchema.optional() }),

@@ -53,7 +53,6 @@ export async function createProfile(
   const header: MailboxHeader = {
     format: 'pli-mailbox-header',
     version: 1,
-    cipher: 'sqlcipher4',
     createdAt: now,
     passwordChangedAt: now,
     slots: {

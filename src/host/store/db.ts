@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3-multiple-ciphers';
 import { existsSync } from 'node:fs';
 import { PliError } from '../../shared/errors';
+import { PAGE_CIPHERS, applyPageKey, upgradeToAegis, type PageCipher } from './page-cipher';
 import { SCHEMA_VERSION, migrations } from './schema';
 
 export type Db = Database.Database;
@@ -14,8 +15,9 @@ export interface OpenOptions {
 }
 
 /**
- * Opens a mailbox database. `key` is the raw 256-bit database key (SQLCipher 4 page encryption, so
- * the journal's copies of pages are encrypted too); `null` opens an unencrypted database (benchmark baseline only).
+ * Opens a mailbox database. `key` is the raw 256-bit database key (page encryption, see page-cipher.ts,
+ * so the journal's copies of pages are encrypted too); `null` opens an unencrypted database (benchmark
+ * baseline only).
  */
 export function openDatabase(file: string, key: Uint8Array | null, opts: OpenOptions = {}): Db {
   if (!opts.create && !existsSync(file)) {
@@ -52,24 +54,44 @@ export function openCipherDatabase(
   key: Uint8Array | null,
   opts: Pick<OpenOptions, 'create' | 'readonly'> & { cacheKb?: number } = {},
 ): Db {
-  const db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: !opts.create, timeout: 10_000 });
-  try {
-    if (key) {
-      if (key.length !== 32) throw new PliError('internal', 'Clef de base de données invalide.');
-      db.pragma("cipher='sqlcipher'");
-      db.pragma('legacy=4');
-      db.pragma(`key="x'${Buffer.from(key).toString('hex')}'"`);
+  const existed = existsSync(file);
+  let db: Db | undefined;
+  if (key) {
+    if (key.length !== 32) throw new PliError('internal', 'Clef de base de données invalide.');
+    let cipher: PageCipher | undefined;
+    let failure: unknown;
+    for (const c of existed ? PAGE_CIPHERS : PAGE_CIPHERS.slice(0, 1)) {
+      const r = tryKey(file, key, c, opts);
+      if ('db' in r) {
+        db = r.db;
+        cipher = c;
+        break;
+      }
+      failure ??= r.error;
+      // "Not a database" or "malformed" (a legacy file with a hot journal, read with AEGIS) say the cipher
+      // or the key is not this one; busy, I/O: no second try.
+      if (!/^SQLITE_(NOTADB|CORRUPT)/.test(String((r.error as { code?: unknown })?.code))) break;
     }
-    try {
-      db.prepare('SELECT count(*) FROM sqlite_master').get();
-    } catch (e) {
+    if (!db) {
       throw new PliError(
         'mailbox_key_wrong',
         'La base de la messagerie ne peut pas être déchiffrée avec cette clef : elle est endommagée ou ne correspond pas à l’en-tête. Restaurez une sauvegarde.',
         undefined,
-        { cause: e },
+        { cause: failure },
       );
     }
+    if (cipher !== 'aegis256' && !opts.readonly) {
+      // First writable open of a database made before AEGIS: re-encrypted once, then opened again.
+      db.close();
+      upgradeToAegis(file, key);
+      const r = tryKey(file, key, 'aegis256', opts);
+      if (!('db' in r)) throw r.error;
+      db = r.db;
+    }
+  } else {
+    db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: !opts.create, timeout: 10_000 });
+  }
+  try {
     // Temporary tables and sorts stay in memory: no plaintext temp files on disk.
     db.pragma('temp_store = MEMORY');
     // 20 MB of page cache: lists and searches stay warm at 100k letters (the search index, in its own
@@ -93,6 +115,26 @@ export function openCipherDatabase(
   } catch (e) {
     db.close();
     throw e;
+  }
+}
+
+/** Opens `file` with one cipher; a key that does not read the first page is an error, not an exception. */
+function tryKey(
+  file: string,
+  key: Uint8Array,
+  cipher: PageCipher,
+  opts: Pick<OpenOptions, 'create' | 'readonly'>,
+): { db: Db } | { error: unknown } {
+  const db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: !opts.create, timeout: 10_000 });
+  try {
+    applyPageKey(db, key, cipher);
+    // The first read also rolls back a hot journal left by a crash; its pages are copied back as they
+    // are on disk (still encrypted), whichever cipher is tried.
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    return { db };
+  } catch (error) {
+    db.close();
+    return { error };
   }
 }
 

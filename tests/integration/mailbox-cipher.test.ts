@@ -1,0 +1,92 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase, openMailbox } from '../../src/host/store';
+import { pageCipherOf, upgradeFile } from '../../src/host/store/page-cipher';
+import { FIXTURE_KEY_HEX } from '../fixtures/mailbox/fixture-content';
+
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'mailbox');
+const KEY = Buffer.from(FIXTURE_KEY_HEX, 'hex');
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A copy of the last released fixture: a mailbox encrypted with SQLCipher 4, as Pli made them before AEGIS. */
+function legacyMailbox(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pli-cipher-'));
+  dirs.push(dir);
+  const file = join(dir, 'mailbox.db');
+  copyFileSync(join(FIXTURES, 'v11.db'), file);
+  return file;
+}
+
+async function expectFixtureContent(file: string): Promise<void> {
+  const mb = await openMailbox({ file, key: KEY });
+  try {
+    expect(await mb.integrityCheck()).toEqual(['ok']);
+    expect(await mb.countLetters()).toBe(2);
+    expect((await mb.search('hémo')).items.map((l) => l.subject)).toEqual(['Résultats biologiques']);
+  } finally {
+    await mb.close();
+  }
+}
+
+describe('page cipher', () => {
+  it('makes new databases with AEGIS-256', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pli-cipher-'));
+    dirs.push(dir);
+    const file = join(dir, 'mailbox.db');
+    openDatabase(file, KEY, { create: true }).close();
+    expect(pageCipherOf(file, KEY)).toBe('aegis256');
+    expect(pageCipherOf(file, Buffer.alloc(32, 7))).toBeNull();
+  });
+
+  it('re-encrypts a SQLCipher 4 mailbox with AEGIS-256 at its first writable open, content intact', async () => {
+    const file = legacyMailbox();
+    expect(pageCipherOf(file, KEY)).toBe('sqlcipher4');
+    // Read-only opens (a backup of a closed mailbox) read it as it is.
+    openDatabase(file, KEY, { readonly: true }).close();
+    expect(pageCipherOf(file, KEY)).toBe('sqlcipher4');
+    await expectFixtureContent(file);
+    expect(pageCipherOf(file, KEY)).toBe('aegis256');
+    // The search index made at that open uses the same cipher; no side file is left.
+    expect(pageCipherOf(file.replace(/\.db$/, '.search.db'), KEY)).toBe('aegis256');
+    expect(readdirSync(join(file, '..')).filter((f) => f.includes('cipher-upgrade'))).toEqual([]);
+    // A wrong key is still told apart, whichever cipher the file uses.
+    await expect(openMailbox({ file, key: Buffer.alloc(32, 7) })).rejects.toMatchObject({ code: 'mailbox_key_wrong' });
+  });
+
+  it('finishes an upgrade that stopped half-way: the side copy is dropped and the original re-encrypted', async () => {
+    const file = legacyMailbox();
+    writeFileSync(upgradeFile(file), Buffer.alloc(8192, 0xab));
+    await expectFixtureContent(file);
+    expect(pageCipherOf(file, KEY)).toBe('aegis256');
+    expect(existsSync(upgradeFile(file))).toBe(false);
+  });
+
+  it('rolls back the hot journal of a SQLCipher 4 mailbox killed mid-transaction before re-encrypting it', async () => {
+    const file = legacyMailbox();
+    const sizeBefore = statSync(file).size;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', join(FIXTURES, 'children', 'legacy-hot-journal.ts')], {
+      env: { ...process.env, PLI_DB: file, PLI_KEY: FIXTURE_KEY_HEX },
+      encoding: 'utf8',
+    });
+    expect(child.stdout).toContain('spilled');
+    expect(child.signal).toBe('SIGKILL');
+    // The killed transaction reached the file and left its journal: a hot journal.
+    expect(statSync(file).size).toBeGreaterThan(sizeBefore);
+    expect(statSync(`${file}-journal`).size).toBeGreaterThan(0);
+    await expectFixtureContent(file);
+    expect(pageCipherOf(file, KEY)).toBe('aegis256');
+    const db = openDatabase(file, KEY, { readonly: true });
+    try {
+      expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'junk'").pluck().get()).toBe(0);
+      expect(db.prepare("SELECT count(*) FROM letters WHERE subject = 'modifié sans commit'").pluck().get()).toBe(0);
+    } finally {
+      db.close();
+    }
+  });
+});
