@@ -78,6 +78,8 @@ const DAY_MS = 86_400_000;
  */
 export const RECEIVE_BATCH = { letters: 100, bytes: 8 * 1024 * 1024 } as const;
 export const POP3_MAILBOX = 'POP3';
+/** IMAP: stored letters flagged \Seen on the server this many at a time (and at the end of a run). */
+export const SEEN_FLAG_BATCH = 1000;
 
 interface Fetched {
   uid: string;
@@ -212,17 +214,36 @@ export class ReceivePipeline {
       const lastUid = knownList.reduce((m, u) => Math.max(m, Number(u)), 0);
       const { messages } = await client.listNew(lastUid > 0 ? { uidValidity: box.uidValidity, lastUid } : undefined);
       const todo = messages.filter((m) => !known.has(String(m.uid))).map((m) => ({ uid: String(m.uid), size: m.size }));
-      return await this.run(
+      // Stored letters are flagged seen SEEN_FLAG_BATCH at a time (and at the end): one round trip per
+      // batch of the fetch cost ~8 % of the run. Letters stored but not flagged yet when a run stops are
+      // flagged at the start of the next one (above).
+      const records: Promise<unknown>[] = [];
+      let stored: string[] = [];
+      const flagSeen = async () => {
+        if (stored.length === 0) return;
+        const uids = stored;
+        stored = [];
+        await client.markSeen(uids.map(Number));
+        // Recorded by the store worker after the next batch's store (it takes requests in order): the
+        // fetch goes on meanwhile. A stop before the record only flags these messages seen again.
+        const recorded = mb.markReceived(a.id, mailbox, uids, 'seen');
+        recorded.catch(() => {});
+        records.push(recorded);
+      };
+      const result = await this.run(
         mailbox,
         todo,
         async function* (list) {
           for await (const m of client.fetchSources(list.map((x) => Number(x.uid)))) yield { uid: String(m.uid), raw: m.source };
         },
         async (uids) => {
-          await client.markSeen(uids.map(Number));
-          await mb.markReceived(a.id, mailbox, uids, 'seen');
+          stored.push(...uids);
+          if (stored.length >= SEEN_FLAG_BATCH) await flagSeen();
         },
       );
+      await flagSeen();
+      await Promise.all(records);
+      return result;
     } finally {
       await client.close();
     }
@@ -245,7 +266,8 @@ export class ReceivePipeline {
     const maxCount = this.opts.batchSize ?? RECEIVE_BATCH.letters;
     const maxBytes = this.opts.batchBytes ?? RECEIVE_BATCH.bytes;
     // The store of batch k (in the mailbox worker) runs while batch k+1 is fetched and decrypted here;
-    // batch k's server step (flag seen) waits for its commit, and for the connection to be idle.
+    // batch k's server step (flag seen) waits for its commit, and for the connection to be idle (after
+    // the fetch of batch k+1, which is posted to the worker first).
     let storing: Promise<string[]> | undefined;
     const settle = async () => {
       if (!storing) return;
@@ -271,7 +293,6 @@ export class ReceivePipeline {
       if (items.length < batch.length) {
         throw new PliError('receive_message_gone', 'Des messages ont disparu du serveur pendant la relève. Relevez de nouveau le courrier.', { expected: batch.length, got: items.length });
       }
-      await settle();
       const p = this.opts.mailbox.storeReceived(items).then((stored) => {
         stored.forEach((s, k) => {
           if (s.inserted && s.letterId !== null) {
@@ -284,6 +305,8 @@ export class ReceivePipeline {
         return items.map((x) => x.uid);
       });
       p.catch(() => {}); // awaited in settle(); this only silences the early warning
+      // This batch is already on its way to the mailbox worker while the previous one is settled.
+      await settle();
       storing = p;
     }
     await settle();
