@@ -52,3 +52,8 @@ export async function builtStoreWorker(): Promise<URL> {
   }
   return workers;
 }
+
+/** The letter-reading thread's script from the same build (ReceiveOptions.readerThread.url). */
+export async function builtReaderWorker(): Promise<URL> {
+  return new URL('./reader-worker.js', await builtStoreWorker());
+}

@@ -25,12 +25,13 @@ const common = {
 };
 const natives = ['better-sqlite3-multiple-ciphers', 'pkcs11js'];
 const jobs = [];
-// The mailbox runs in a worker thread, and its search index in another: each bundle gets its own copy of
-// the worker scripts beside it (the host finds `store-worker.js` next to itself, the store worker
-// `search-worker.js` next to itself). They are ESM everywhere (the package is "type": "module"), Electron's main included.
+// The mailbox runs in a worker thread, its search index in another, received letters are read in a third:
+// each bundle gets its own copy of the worker scripts beside it (the host finds `store-worker.js` and
+// `reader-worker.js` next to itself, the store worker `search-worker.js` next to itself). They are ESM everywhere (the package is "type": "module"), Electron's main included.
 const workerScripts = [
   ['src/host/store/worker.ts', 'store-worker.js'],
   ['src/host/store/search-worker.ts', 'search-worker.js'],
+  ['src/host/mail/receive/reader-worker.ts', 'reader-worker.js'],
 ];
 const storeWorker = (dir) =>
   Promise.all(

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeyService } from '../../src/host/keys';
-import { ReceiveKeys, ReceivePipeline, type ReceiveAccount, type ReceiveProgress } from '../../src/host/mail/receive';
+import { ReceiveKeys, ReceivePipeline, type ReceiveAccount, type ReceiveOptions, type ReceiveProgress } from '../../src/host/mail/receive';
 import { loadTrustStore, Pkcs12Signer, signLetterMime, type TrustStore } from '../../src/host/signing';
 import type { Mailbox } from '../../src/host/store';
 import type { Letter } from '../../src/host/store/types';
@@ -31,7 +31,8 @@ interface Receiver {
 let paul: Receiver;
 let cabinet: Receiver;
 
-async function receiver(login: string, protocol: 'pop3' | 'imap', medium: string): Promise<Receiver> {
+/** `readerThread`: the group practice reads its letters in the reader thread even one at a time, paul on the host thread. */
+async function receiver(login: string, protocol: 'pop3' | 'imap', medium: string, readerThread: ReceiveOptions['readerThread'] = false): Promise<Receiver> {
   const { mailbox, keys } = await receivingProfile(medium);
   const account = accountFor(env, login, protocol);
   const progress: ReceiveProgress[] = [];
@@ -41,6 +42,7 @@ async function receiver(login: string, protocol: 'pop3' | 'imap', medium: string
     signatureTrust,
     tls: new TlsTrust({ extraCaPems: [env.tls.caCertPem] }),
     onProgress: (p) => progress.push(p),
+    readerThread,
   });
   return { mailbox, keys, account, pipeline, progress };
 }
@@ -93,7 +95,7 @@ beforeAll(async () => {
   smtp = new SmtpClient({ host: sim.host, port: sim.port, security: 'starttls', user: jean.login, password: jean.password, trust: new TlsTrust({ extraCaPems: [sim.caPem!] }) });
   // paul.MARTIN's profile starts without his 2025 keys (for the "À vérifier" test).
   paul = await receiver('paul.MARTIN', 'pop3', partialMedium('paul.MARTIN', (f) => f.endsWith('.126')));
-  cabinet = await receiver('cabinet.LESTILLEULS', 'imap', fullMedium('cabinet.LESTILLEULS'));
+  cabinet = await receiver('cabinet.LESTILLEULS', 'imap', fullMedium('cabinet.LESTILLEULS'), { minLetters: 1 });
   // Start from what the boxes already hold (other test files' letters): this test counts only its own.
   await paul.pipeline.sync();
   await cabinet.pipeline.sync();

@@ -2,6 +2,7 @@
 export {
   ReceivePipeline,
   RECEIVE_BATCH,
+  READER_THREAD_MIN_LETTERS,
   retryReview,
   POP3_MAILBOX,
   type ReceiveAccount,

@@ -1,7 +1,13 @@
 import { KeyService, type ImportMediumOptions } from '../../keys';
 import type { Mailbox } from '../../store/mailbox';
-import type { KeyInfo } from '../../store/types';
+import type { KeyInfo, KeyPad } from '../../store/types';
 import type { LetterOpener } from './process';
+
+/** The profile's keys and their pads, copied for the letter-reading worker at the start of a run. */
+export interface KeySnapshot {
+  keys: KeyInfo[];
+  pads: KeyPad[];
+}
 
 /**
  * KeyService for the receive pipeline, reading the list of keys once per run instead of once per
@@ -13,7 +19,10 @@ export class ReceiveKeys implements LetterOpener {
   private list: Promise<KeyInfo[]> | undefined;
   private readonly service: KeyService;
 
-  constructor(mailbox: Mailbox, opts: ImportMediumOptions = {}) {
+  constructor(
+    private readonly mailbox: Mailbox,
+    opts: ImportMediumOptions = {},
+  ) {
     const listKeys = () => {
       this.list ??= mailbox.listKeys().catch((e: unknown) => {
         this.list = undefined;
@@ -28,6 +37,17 @@ export class ReceiveKeys implements LetterOpener {
     this.list = undefined;
   }
 
+  /** Every key with its pad (pads never change once imported; a key imported later needs a new run). */
+  async snapshot(): Promise<KeySnapshot> {
+    const keys = await this.mailbox.listKeys();
+    const pads: KeyPad[] = [];
+    for (const k of keys) {
+      const p = await this.mailbox.getKeyPad(k.id);
+      if (p) pads.push(p);
+    }
+    return { keys, pads };
+  }
+
   openLetterBody(armoredText: string) {
     return this.service.openLetterBody(armoredText);
   }
@@ -35,4 +55,21 @@ export class ReceiveKeys implements LetterOpener {
   openApzFile(bytes: Uint8Array) {
     return this.service.openApzFile(bytes);
   }
+}
+
+/**
+ * A LetterOpener over a snapshot of the keys, for the worker thread that reads letters (it has no
+ * mailbox): KeyService opening letters only ever lists the keys and reads their pads.
+ */
+export function snapshotOpener(snapshot: KeySnapshot): LetterOpener {
+  const pads = new Map(snapshot.pads.map((p) => [p.id, p]));
+  const reader = {
+    listKeys: async () => snapshot.keys,
+    getKeyPad: async (id: number) => pads.get(id),
+  };
+  const service = new KeyService(reader as unknown as Mailbox);
+  return {
+    openLetterBody: (armoredText) => service.openLetterBody(armoredText),
+    openApzFile: (bytes) => service.openApzFile(bytes),
+  };
 }

@@ -7,6 +7,7 @@ import { Pop3Client } from '../../transport/pop3-client';
 import type { Security } from '../../transport/tls-probe';
 import type { TlsTrust } from '../../transport/tls-trust';
 import { processMessage, type ProcessDeps } from './process';
+import { ReaderThread } from './reader-thread';
 
 /** The incoming side of a mail account, with its password (read from the encrypted mailbox). */
 export interface ReceiveAccount {
@@ -45,7 +46,17 @@ export interface ReceiveOptions extends ProcessDeps {
   batchSize?: number;
   batchBytes?: number;
   timeoutMs?: number;
+  /**
+   * Runs with at least `minLetters` new messages read them in a thread of their own (default 100;
+   * `false`: always on this thread). `url`: the built reader-worker.js, for benchmarks.
+   */
+  readerThread?: { minLetters: number; url?: URL } | false;
 }
+
+/** Below this many messages a run reads them on its own thread: starting the reader costs ~50 ms. */
+export const READER_THREAD_MIN_LETTERS = 100;
+/** Messages handed to the reader thread at a time while the fetch goes on. */
+const READER_CHUNK = { letters: 16, bytes: 1024 * 1024 } as const;
 
 export interface SyncResult {
   /** Server messages fetched in this run. */
@@ -258,11 +269,37 @@ export class ReceivePipeline {
     fetch: (batch: T[]) => AsyncGenerator<Fetched>,
     after?: (uids: string[]) => Promise<void>,
   ): Promise<SyncResult> {
-    const a = this.account;
     const result: SyncResult = { fetched: 0, letterIds: [], review: 0, duplicates: 0, deleted: 0, bytes: 0 };
     const total = todo.length;
     const progress = () => this.opts.onProgress?.({ phase: 'receive', done: result.fetched, total, bytes: result.bytes });
     progress();
+    const reader = await this.startReader(total);
+    try {
+      return await this.runBatches(mailbox, todo, fetch, after, reader, result, progress);
+    } finally {
+      await reader?.close();
+    }
+  }
+
+  /** A reader thread for a run of `count` messages, when worth it (see ReceiveOptions.readerThread). */
+  private async startReader(count: number): Promise<ReaderThread | undefined> {
+    const opt = this.opts.readerThread ?? { minLetters: READER_THREAD_MIN_LETTERS };
+    // A run given its own clock (tests) or keys without a snapshot reads here.
+    if (opt === false || count < opt.minLetters || this.opts.now || !this.opts.keys.snapshot) return undefined;
+    const keys = await this.opts.keys.snapshot();
+    return ReaderThread.start({ keys, ...(this.opts.signatureTrust ? { trust: this.opts.signatureTrust } : {}) }, opt.url);
+  }
+
+  private async runBatches<T extends { uid: string; size: number }>(
+    mailbox: string,
+    todo: T[],
+    fetch: (batch: T[]) => AsyncGenerator<Fetched>,
+    after: ((uids: string[]) => Promise<void>) | undefined,
+    reader: ReaderThread | undefined,
+    result: SyncResult,
+    progress: () => void,
+  ): Promise<SyncResult> {
+    const a = this.account;
     const maxCount = this.opts.batchSize ?? RECEIVE_BATCH.letters;
     const maxBytes = this.opts.batchBytes ?? RECEIVE_BATCH.bytes;
     // The store of batch k (in the mailbox worker) runs while batch k+1 is fetched and decrypted here;
@@ -285,10 +322,41 @@ export class ReceivePipeline {
       }
       const items: { account: string; mailbox: string; uid: string; size: number; letter: LetterInput }[] = [];
       let batchBytes = 0;
-      for await (const m of fetch(batch)) {
-        const letter = await processMessage(m.raw, this.opts);
-        items.push({ account: a.id, mailbox, uid: m.uid, size: m.raw.length, letter });
-        batchBytes += m.raw.length;
+      if (reader) {
+        // Handed over in chunks as they arrive: the thread reads while the rest of the batch is fetched.
+        const chunks: { uids: string[]; sizes: number[]; letters: Promise<LetterInput[]> }[] = [];
+        let raws: Uint8Array[] = [];
+        let uids: string[] = [];
+        let chunkBytes = 0;
+        const handOver = () => {
+          if (raws.length === 0) return;
+          const letters = reader.read(raws);
+          letters.catch(() => {}); // awaited below
+          chunks.push({ uids, sizes: raws.map((r) => r.length), letters });
+          raws = [];
+          uids = [];
+          chunkBytes = 0;
+        };
+        for await (const m of fetch(batch)) {
+          raws.push(m.raw);
+          uids.push(m.uid);
+          chunkBytes += m.raw.length;
+          if (raws.length >= READER_CHUNK.letters || chunkBytes >= READER_CHUNK.bytes) handOver();
+        }
+        handOver();
+        for (const c of chunks) {
+          const letters = await c.letters;
+          letters.forEach((letter, k) => {
+            items.push({ account: a.id, mailbox, uid: c.uids[k]!, size: c.sizes[k]!, letter });
+            batchBytes += c.sizes[k]!;
+          });
+        }
+      } else {
+        for await (const m of fetch(batch)) {
+          const letter = await processMessage(m.raw, this.opts);
+          items.push({ account: a.id, mailbox, uid: m.uid, size: m.raw.length, letter });
+          batchBytes += m.raw.length;
+        }
       }
       if (items.length < batch.length) {
         throw new PliError('receive_message_gone', 'Des messages ont disparu du serveur pendant la relève. Relevez de nouveau le courrier.', { expected: batch.length, got: items.length });

@@ -6,6 +6,7 @@ import type { AttachmentInput, LetterInput } from '../../store/types';
 import { classifyMail } from '../classify';
 import { looksLikeMimeEntity, parseMail, receivedContentHash, type MailAttachment, type ParsedMail } from '../mime';
 import { hprimFields } from './hprim-fields';
+import type { KeySnapshot } from './keys';
 
 /** The decryption the pipeline needs (KeyService of src/host/keys implements it). */
 export interface LetterOpener {
@@ -13,6 +14,8 @@ export interface LetterOpener {
   openApzFile(bytes: Uint8Array): Promise<{ content: { files: { name: string; data: Uint8Array }[] } }>;
   /** Keys may have changed (import): read them again. Called at the start of each run. */
   refresh?(): void;
+  /** The keys and pads, for reading letters in a worker thread (ReceiveKeys). */
+  snapshot?(): Promise<KeySnapshot>;
 }
 
 export interface ProcessDeps {

@@ -1,0 +1,35 @@
+// The letter-reading thread: classify -> decrypt -> verify -> parse HPRIM (processMessage), off the
+// thread that talks to the mail server, the store and the window.
+import { parentPort, workerData } from 'node:worker_threads';
+import { isPliError } from '../../../shared/errors';
+import { snapshotOpener } from './keys';
+import { processMessage, type ProcessDeps } from './process';
+import type { ReaderInit, ReaderReply, ReaderRequest } from './reader-protocol';
+
+const init = workerData as ReaderInit;
+const deps: ProcessDeps = { keys: snapshotOpener(init.keys), ...(init.trust ? { signatureTrust: init.trust } : {}) };
+const port = parentPort!;
+
+port.on('message', (req: ReaderRequest) => {
+  void read(req).then(
+    ({ reply, transfer }) => port.postMessage(reply, transfer),
+    (e: unknown) => {
+      const error = isPliError(e)
+        ? { code: e.code, message_fr: e.message_fr, message: e.message }
+        : { code: 'internal', message_fr: 'Erreur interne pendant la lecture du courrier reçu.', message: e instanceof Error ? e.message : String(e) };
+      port.postMessage({ id: req.id, error } satisfies ReaderReply);
+    },
+  );
+});
+
+async function read(req: ReaderRequest): Promise<{ reply: ReaderReply; transfer: ArrayBuffer[] }> {
+  const letters = [];
+  const transfer: ArrayBuffer[] = [];
+  for (const raw of req.raws) {
+    const letter = await processMessage(raw, deps);
+    letters.push(letter);
+    // The original bytes go back to the caller without a copy: the buffer is the one it transferred here.
+    if (letter.raw === raw) transfer.push(raw.buffer as ArrayBuffer);
+  }
+  return { reply: { id: req.id, letters }, transfer };
+}

@@ -1,0 +1,73 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { processMessage, ReceiveKeys } from '../../src/host/mail/receive';
+import { ReaderThread } from '../../src/host/mail/receive/reader-thread';
+import type { LetterInput } from '../../src/host/store/types';
+import { apicryptMail } from '../support/trusted-server/letters';
+import { fullMedium, partialMedium, receivingProfile, removeTemps, ServerSealer } from './receive-support';
+
+afterAll(removeTemps);
+
+/** A letter without its clock-dependent field and with its original bytes as a plain byte array. */
+const comparable = ({ receivedAt: _r, raw, ...rest }: LetterInput) => ({ ...rest, raw: raw && new Uint8Array(raw) });
+
+/** One data character of the armor changed for another of the alphabet: the checksum no longer matches. */
+function damaged(armored: string): string {
+  const at = armored.indexOf('\n', armored.indexOf('#BINASCII1#')) + 20;
+  return armored.slice(0, at) + (armored[at] === '1' ? '2' : '1') + armored.slice(at + 1);
+}
+
+describe('letter-reading thread', () => {
+  it('reads in its own thread exactly what the host thread reads, and returns the original bytes', async () => {
+    const { mailbox } = await receivingProfile(fullMedium('paul.MARTIN'));
+    try {
+      const keys = new ReceiveKeys(mailbox);
+      const sealer = new ServerSealer('paul.MARTIN', 9000);
+      const text = 'PAT1\nLECTEUR\nAda\n\n\n\n21/01/1964\n\nDOS-1\n09/01/2026\nLAB1 Laboratoire\nDR1 Dr Test\nCompte rendu lu dans le fil de lecture.\n';
+      const raws = [
+        apicryptMail({ from: 'jean.DUPONT@pli.test', to: ['paul.MARTIN@pli.test'], body: sealer.seal(text), messageId: '<reader-1@pli.test>' }),
+        Buffer.from('ceci n’est pas un courrier'),
+        apicryptMail({ from: 'jean.DUPONT@pli.test', to: ['paul.MARTIN@pli.test'], body: damaged(sealer.seal(text)), messageId: '<reader-2@pli.test>' }),
+      ];
+      const here = await Promise.all(raws.map((r) => processMessage(r, { keys })));
+      const reader = ReaderThread.start({ keys: await keys.snapshot() });
+      try {
+        const there = await reader.read(raws);
+        expect(there.map(comparable)).toEqual(here.map(comparable));
+        expect(there.map((l) => [l.kind, l.folder, l.review?.code ?? null])).toEqual([
+          ['apicrypt', 'reception', null],
+          ['plain', 'reception', null],
+          ['apicrypt', 'review', 'armor_checksum'],
+        ]);
+        expect(there[0]!.text).toBe(text);
+        expect(Buffer.from(there[0]!.raw!).equals(raws[0]!)).toBe(true);
+        // The caller's buffers are its own still (copies were transferred).
+        expect(raws[0]!.length).toBeGreaterThan(0);
+      } finally {
+        await reader.close();
+      }
+      await expect(reader.read(raws)).rejects.toMatchObject({ code: 'internal' });
+    } finally {
+      await mailbox.close();
+    }
+  });
+
+  it('keys imported after the snapshot are not seen by that thread: a new run takes a new snapshot', async () => {
+    const { mailbox, keys: service } = await receivingProfile(partialMedium('paul.MARTIN', (f) => !f.endsWith('.126')));
+    try {
+      const keys = new ReceiveKeys(mailbox);
+      const raw = apicryptMail({ from: 'jean.DUPONT@pli.test', to: ['paul.MARTIN@pli.test'], body: new ServerSealer('paul.MARTIN', 9000).seal('Texte.\n'), messageId: '<reader-3@pli.test>' });
+      const before = ReaderThread.start({ keys: await keys.snapshot() });
+      await service.importMedium(fullMedium('paul.MARTIN'));
+      const after = ReaderThread.start({ keys: await keys.snapshot() });
+      try {
+        expect((await before.read([raw]))[0]!.folder).toBe('review');
+        expect((await after.read([raw]))[0]!.folder).toBe('reception');
+      } finally {
+        await before.close();
+        await after.close();
+      }
+    } finally {
+      await mailbox.close();
+    }
+  });
+});
