@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, openMailbox } from '../../src/host/store';
-import { pageCipherOf, upgradeFile } from '../../src/host/store/page-cipher';
+import { MailboxStore } from '../../src/host/store/mailbox-store';
+import { applyPageKey, pageCipherOf, upgradeFile } from '../../src/host/store/page-cipher';
 import { FIXTURE_KEY_HEX } from '../fixtures/mailbox/fixture-content';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'mailbox');
@@ -88,5 +90,45 @@ describe('page cipher', () => {
     } finally {
       db.close();
     }
+  });
+});
+
+describe('page cipher upgrade that cannot be done', () => {
+  it('opens the mailbox as it is (searches included) and upgrades it at a later open', async () => {
+    const file = legacyMailbox();
+    // Something in the way of the side copy (as a full disk would be): the upgrade fails.
+    mkdirSync(upgradeFile(file));
+    writeFileSync(join(upgradeFile(file), 'occupé'), 'x');
+    const warnings: string[] = [];
+    const store = MailboxStore.open(file, KEY, { warn: (e) => warnings.push(e) });
+    try {
+      expect(warnings).toContain('page cipher upgrade failed');
+      expect(store.countLetters()).toBe(2);
+      // The index is AEGIS-256 even beside a legacy mailbox, and attached as such.
+      expect(pageCipherOf(file.replace(/\.db$/, '.search.db'), KEY)).toBe('aegis256');
+      expect(store.search('hémo').items.map((l) => l.subject)).toEqual(['Résultats biologiques']);
+    } finally {
+      store.close();
+    }
+    expect(pageCipherOf(file, KEY)).toBe('sqlcipher4');
+    rmSync(upgradeFile(file), { recursive: true });
+    await expectFixtureContent(file);
+    expect(pageCipherOf(file, KEY)).toBe('aegis256');
+  });
+
+  it('rebuilds a search index left in the legacy cipher', async () => {
+    const file = legacyMailbox();
+    await expectFixtureContent(file);
+    const index = file.replace(/\.db$/, '.search.db');
+    // An index as Pli made it before AEGIS: the same database, re-encrypted the old way.
+    const old = new Database(index);
+    applyPageKey(old, KEY, 'aegis256');
+    old.pragma("cipher='sqlcipher'");
+    old.pragma('legacy=4');
+    old.pragma(`rekey="x'${FIXTURE_KEY_HEX}'"`);
+    old.close();
+    expect(pageCipherOf(index, KEY)).toBe('sqlcipher4');
+    await expectFixtureContent(file);
+    expect(pageCipherOf(index, KEY)).toBe('aegis256');
   });
 });

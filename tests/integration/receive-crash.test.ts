@@ -17,7 +17,7 @@ const ROUNDS = 20;
 let bundleDir: string;
 let child: string;
 
-// The child is bundled once (with the store worker beside it, as the app's build does): a process then
+// The child is bundled once (with the store and letter-reading workers beside it, as the app's build does): a process then
 // starts in a fraction of the time tsx needs, so the 20 kills stay quick. Packages stay external, so the
 // bundle lives under node_modules/.cache to resolve them.
 beforeAll(async () => {
@@ -29,6 +29,7 @@ beforeAll(async () => {
   await Promise.all([
     build({ ...common, entryPoints: [join(import.meta.dirname, 'receive-child.ts')], outfile: child }),
     build({ ...common, entryPoints: [join(ROOT, 'src/host/store/worker.ts')], outfile: join(bundleDir, 'store-worker.js') }),
+    build({ ...common, entryPoints: [join(ROOT, 'src/host/mail/receive/reader-worker.ts')], outfile: join(bundleDir, 'reader-worker.js') }),
   ]);
 });
 afterAll(() => {

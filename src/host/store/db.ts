@@ -12,6 +12,14 @@ export interface OpenOptions {
   readonly?: boolean;
   /** Apply pending migrations (default true; false for backups and inspection). */
   migrate?: boolean;
+  /**
+   * A database still in the legacy cipher (page-cipher.ts), opened writable: re-encrypted ('upgrade',
+   * the default; if that fails, e.g. disk full, it is opened as it is and `warn` says so, to try again at
+   * the next open) or refused as undecryptable ('refuse': derived data, rebuilt by the caller).
+   */
+  legacy?: 'upgrade' | 'refuse';
+  /** Events worth a line in the log. */
+  warn?: (event: string, fields?: Record<string, unknown>) => void;
 }
 
 /**
@@ -52,7 +60,7 @@ export function openDatabase(file: string, key: Uint8Array | null, opts: OpenOpt
 export function openCipherDatabase(
   file: string,
   key: Uint8Array | null,
-  opts: Pick<OpenOptions, 'create' | 'readonly'> & { cacheKb?: number } = {},
+  opts: Pick<OpenOptions, 'create' | 'readonly' | 'legacy' | 'warn'> & { cacheKb?: number } = {},
 ): Db {
   const existed = existsSync(file);
   let db: Db | undefined;
@@ -72,6 +80,12 @@ export function openCipherDatabase(
       // or the key is not this one; busy, I/O: no second try.
       if (!/^SQLITE_(NOTADB|CORRUPT)/.test(String((r.error as { code?: unknown })?.code))) break;
     }
+    if (db && cipher !== 'aegis256' && !opts.readonly) {
+      db.close();
+      db = undefined;
+      if (opts.legacy === 'refuse') failure = new Error('legacy page cipher refused');
+      else db = upgraded(file, key, opts);
+    }
     if (!db) {
       throw new PliError(
         'mailbox_key_wrong',
@@ -79,14 +93,6 @@ export function openCipherDatabase(
         undefined,
         { cause: failure },
       );
-    }
-    if (cipher !== 'aegis256' && !opts.readonly) {
-      // First writable open of a database made before AEGIS: re-encrypted once, then opened again.
-      db.close();
-      upgradeToAegis(file, key);
-      const r = tryKey(file, key, 'aegis256', opts);
-      if (!('db' in r)) throw r.error;
-      db = r.db;
     }
   } else {
     db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: !opts.create, timeout: 10_000 });
@@ -116,6 +122,24 @@ export function openCipherDatabase(
     db.close();
     throw e;
   }
+}
+
+/**
+ * First writable open of a database made before AEGIS: re-encrypted once, then opened again. When the
+ * re-encryption fails (disk full, file locked), the database is opened as it is: nothing is lost, and the
+ * next open tries again.
+ */
+function upgraded(file: string, key: Uint8Array, opts: Pick<OpenOptions, 'create' | 'readonly' | 'warn'>): Db | undefined {
+  let cipher: PageCipher = 'aegis256';
+  try {
+    upgradeToAegis(file, key);
+  } catch (e) {
+    opts.warn?.('page cipher upgrade failed', { code: (e as { code?: unknown })?.code ?? 'unknown' });
+    cipher = 'sqlcipher4';
+  }
+  const r = tryKey(file, key, cipher, opts);
+  if (!('db' in r)) throw r.error;
+  return r.db;
 }
 
 /** Opens `file` with one cipher; a key that does not read the first page is an error, not an exception. */

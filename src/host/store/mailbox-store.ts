@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { PliError } from '../../shared/errors';
 import { openDatabase, type Db } from './db';
+import { selectPageCipher } from './page-cipher';
 import { SearchIndexDb, searchIndexFile, type IndexOp } from './search-index';
 import { InlineIndexWriter, WorkerIndexWriter, type SearchIndexWriter } from './search-index-writer';
 import { foldName, nameKey, normalizeNir } from './identity';
@@ -82,7 +83,7 @@ export class MailboxStore {
 
   /** Opens (and migrates) the mailbox database `file` and its search index. */
   static open(file: string, key: Uint8Array | null, opts: { create?: boolean } & Omit<SearchIndexOptions, 'file' | 'key'> = {}): MailboxStore {
-    const db = openDatabase(file, key, { create: opts.create });
+    const db = openDatabase(file, key, { create: opts.create, ...(opts.warn ? { warn: opts.warn } : {}) });
     try {
       return new MailboxStore(db, { file: searchIndexFile(file), key, inWorker: opts.inWorker, warn: opts.warn });
     } catch (e) {
@@ -148,8 +149,10 @@ export class MailboxStore {
   private withIndex<T>(fn: () => T, wait = true): T {
     if (wait && !this.index.drain(SEARCH_WAIT_MS)) this.indexOptions.warn?.('search index behind');
     const { file, key } = this.indexOptions;
-    if (key) this.db.prepare('ATTACH DATABASE ? AS search KEY ?').run(file, `x'${Buffer.from(key).toString('hex')}'`);
-    else this.db.prepare('ATTACH DATABASE ? AS search').run(file);
+    if (key) {
+      selectPageCipher(this.db, 'aegis256');
+      this.db.prepare('ATTACH DATABASE ? AS search KEY ?').run(file, `x'${Buffer.from(key).toString('hex')}'`);
+    } else this.db.prepare('ATTACH DATABASE ? AS search').run(file);
     try {
       return fn();
     } finally {

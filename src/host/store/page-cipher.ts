@@ -16,6 +16,15 @@ export const PAGE_CIPHERS: readonly PageCipher[] = ['aegis256', 'sqlcipher4'];
 
 /** Selects the cipher and gives the raw 256-bit key (no key derivation: the key is random already). */
 export function applyPageKey(db: Database.Database, key: Uint8Array, cipher: PageCipher): void {
+  selectPageCipher(db, cipher);
+  db.pragma(`key="x'${Buffer.from(key).toString('hex')}'"`);
+}
+
+/**
+ * The cipher of the next database keyed on this connection (the main one, or one ATTACHed with a KEY
+ * afterwards: a connection whose mailbox is still in the legacy cipher attaches the AEGIS search index).
+ */
+export function selectPageCipher(db: Database.Database, cipher: PageCipher): void {
   if (cipher === 'aegis256') {
     db.pragma("cipher='aegis'");
     db.pragma("algorithm='aegis-256'");
@@ -23,7 +32,6 @@ export function applyPageKey(db: Database.Database, key: Uint8Array, cipher: Pag
     db.pragma("cipher='sqlcipher'");
     db.pragma('legacy=4');
   }
-  db.pragma(`key="x'${Buffer.from(key).toString('hex')}'"`);
 }
 
 /** The side file of an unfinished re-encryption (a stop before the rename); encrypted, never read. */

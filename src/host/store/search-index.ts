@@ -117,7 +117,9 @@ export class SearchIndexDb {
   static open(file: string, key: Uint8Array | null): SearchIndexDb {
     let db: Db | undefined;
     try {
-      db = openCipherDatabase(file, key, { create: true, cacheKb: INDEX_CACHE_KB });
+      // An index in the legacy cipher is rebuilt rather than re-encrypted: derived data, and always AEGIS-256
+      // whatever the mailbox's (the store attaches it so).
+      db = openCipherDatabase(file, key, { create: true, cacheKb: INDEX_CACHE_KB, legacy: 'refuse' });
       const version = db.pragma('user_version', { simple: true }) as number;
       if (version === INDEX_VERSION) return new SearchIndexDb(db);
       if (version === 0 && (db.prepare('SELECT count(*) FROM sqlite_master').pluck().get() as number) === 0) return SearchIndexDb.created(db);
