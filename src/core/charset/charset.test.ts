@@ -1,7 +1,7 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { isPliError } from '../../shared/errors';
-import { CP1252_TO_MAC_ROMAN, CP1252_UNDEFINED, MAC_ROMAN_TO_CP1252, cp1252, macRoman } from './index';
+import { CP1252_TO_MAC_ROMAN, CP1252_UNDEFINED, MAC_ROMAN_TO_CP1252, cp1252, decodeWithTable, macRoman } from './index';
 
 const allBytes = Uint8Array.from({ length: 256 }, (_, i) => i);
 
@@ -60,5 +60,19 @@ describe('charset tables', () => {
     const late = `${accents}Cœur : 12 € — l’écho`;
     expect(macRoman.decode(macRoman.encode(late, 'error'))).toBe(late);
     expect(cp1252.decode(cp1252.encode(late, 'error'))).toBe(late);
+  });
+});
+
+describe('decodeWithTable', () => {
+  it('gives the same text two bytes at a time as one at a time, whatever the length and alignment', () => {
+    const table = Uint16Array.from({ length: 256 }, (_, b) => (b * 131 + 7) % 0x2000 + 0x20);
+    const one = (bytes: Uint8Array) => Array.from(bytes, (b) => String.fromCharCode(table[b]!)).join('');
+    const all = Uint8Array.from({ length: 5000 }, (_, i) => (i * 37 + (i >> 8)) & 255);
+    for (const length of [0, 1, 2, 511, 512, 513, 1024, 4097]) {
+      for (const offset of [0, 1, 2, 3]) {
+        const bytes = all.subarray(offset, offset + length);
+        expect(decodeWithTable(bytes, table), `${length}@${offset}`).toBe(one(bytes));
+      }
+    }
   });
 });

