@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 /** Shared helpers for benchmarks: each bench/<area>.bench.ts default-exports a BenchFn. */
@@ -56,4 +56,42 @@ export async function builtStoreWorker(): Promise<URL> {
 /** The letter-reading thread's script from the same build (ReceiveOptions.readerThread.url). */
 export async function builtReaderWorker(): Promise<URL> {
   return new URL('./reader-worker.js', await builtStoreWorker());
+}
+
+/** CPU time (ms) of this process, all its threads included (those already ended too). */
+export function processCpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/**
+ * CPU time (ms) of the Dovecot started for `envDir` (tests/env) and of all its processes, those already
+ * ended included (reaped children's time); Linux /proc, where the test servers run.
+ */
+export function dovecotCpuMs(envDir: string): number {
+  const tick = 1000 / 100; // USER_HZ
+  const stat = (pid: string) => {
+    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    return { ppid: f[1]!, own: Number(f[11]) + Number(f[12]), children: Number(f[13]) + Number(f[14]) };
+  };
+  const pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+  const master = pids.find((p) => {
+    try {
+      return readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'dovecot' && readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(envDir);
+    } catch {
+      return false;
+    }
+  });
+  if (!master) throw new Error('bench: the Dovecot of the test servers was not found in /proc');
+  let ticks = 0;
+  for (const p of pids) {
+    try {
+      const s = stat(p);
+      if (p === master || s.ppid === master) ticks += s.own + s.children;
+    } catch {
+      // ended meanwhile: its time is in the master's children's time once reaped
+    }
+  }
+  return ticks * tick;
 }

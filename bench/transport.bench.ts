@@ -10,7 +10,10 @@
  *   (IMAP) -> letter ids returned for the export queue, and the search index holding them;
  * - `transport.pop3_ratio`, `transport.imap_ratio`: pipeline / raw (goal >= 0.5);
  * - `transport.pop3_loop_delay_p99_ms`, `transport.imap_loop_delay_p99_ms`: the host thread's event-loop
- *   delay (99th percentile) during the run: how long a request of the window may wait meanwhile.
+ *   delay (99th percentile) during the run: how long a request of the window may wait meanwhile;
+ * - `transport.<run>_pli_cpu_ms`, `transport.<run>_dovecot_cpu_ms` (run: pop3_raw, imap_raw, pop3, imap):
+ *   CPU time per letter of this process (all its threads) and of the Dovecot processes: on a machine of 2
+ *   cores both runs are bound by their sum.
  *
  * ALWAYS starts its own test servers (tests/env), never the ones of PLI_TEST_ENV: thousands of letters
  * would flood the boxes the integration tests read. The fixture pads (256 KiB) are too small for the
@@ -44,7 +47,7 @@ import { TlsTrust } from '../src/host/transport/tls-trust';
 import type { TestEnv } from '../tests/env/types';
 import { apicryptMail } from '../tests/support/trusted-server/letters';
 import { lmtpDeliver } from '../tests/support/trusted-server/lmtp-client';
-import { builtReaderWorker, builtStoreWorker, type BenchFn } from './harness';
+import { builtReaderWorker, builtStoreWorker, dovecotCpuMs, processCpuMs, type BenchFn } from './harness';
 
 const PAD = 1024 * 1024;
 const YEAR = 2026;
@@ -154,21 +157,35 @@ const bench: BenchFn = async ({ quick, tmpDir, log }) => {
     };
 
     // Raw fetch, same clients, nothing else.
+    // CPU per letter (ms), this process and the server, for each run: where the time of a letter goes.
+    const cpu: Record<string, number> = {};
+    const measureCpu = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+      const [pli0, srv0] = [processCpuMs(), dovecotCpuMs(env.dir)];
+      const out = await run();
+      cpu[`transport.${name}_pli_cpu_ms`] = Math.round(((processCpuMs() - pli0) / n) * 1000) / 1000;
+      cpu[`transport.${name}_dovecot_cpu_ms`] = Math.round(((dovecotCpuMs(env.dir) - srv0) / n) * 1000) / 1000;
+      return out;
+    };
+
     const p0 = performance.now();
     const pop = await Pop3Client.connect({ ...account('pop3'), trust });
     let popBytes = 0;
-    for (const { n: k } of await pop.uidl()) popBytes += (await pop.retr(k)).length;
-    await pop.quit();
+    await measureCpu('pop3_raw', async () => {
+      for (const { n: k } of await pop.uidl()) popBytes += (await pop.retr(k)).length;
+      await pop.quit();
+    });
     const pop3Raw = n / ((performance.now() - p0) / 1000);
 
     const i0 = performance.now();
     const im = await ImapClient.connect({ ...account('imap'), trust });
-    const { messages } = await im.listNew();
     let imapBytes = 0;
-    for (let k = 0; k < messages.length; k += RECEIVE_BATCH.letters) {
-      for await (const m of im.fetchSources(messages.slice(k, k + RECEIVE_BATCH.letters).map((x) => x.uid))) imapBytes += m.source.length;
-    }
-    await im.close();
+    await measureCpu('imap_raw', async () => {
+      const { messages } = await im.listNew();
+      for (let k = 0; k < messages.length; k += RECEIVE_BATCH.letters) {
+        for await (const m of im.fetchSources(messages.slice(k, k + RECEIVE_BATCH.letters).map((x) => x.uid))) imapBytes += m.source.length;
+      }
+      await im.close();
+    });
     const imapRaw = n / ((performance.now() - i0) / 1000);
     if (popBytes < total || imapBytes < total) throw new Error('raw fetch returned fewer bytes than delivered');
 
@@ -186,7 +203,7 @@ const bench: BenchFn = async ({ quick, tmpDir, log }) => {
         const loop = monitorEventLoopDelay({ resolution: 5 });
         loop.enable();
         const t0 = performance.now();
-        const res = await pipeline.sync();
+        const res = await measureCpu(protocol, () => pipeline.sync());
         loop.disable();
         loopDelay[protocol] = loop.percentile(99) / 1e6;
         // Stored means searchable too: the search index is written in parallel by its own worker.
@@ -210,6 +227,7 @@ const bench: BenchFn = async ({ quick, tmpDir, log }) => {
       'transport.imap_ratio': Math.round((rates.imap / imapRaw) * 100) / 100,
       'transport.pop3_loop_delay_p99_ms': Math.round(loopDelay.pop3 * 10) / 10,
       'transport.imap_loop_delay_p99_ms': Math.round(loopDelay.imap * 10) / 10,
+      ...cpu,
     };
   } finally {
     servers.stop();
