@@ -1,3 +1,4 @@
+import type { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { processMessage, ReceiveKeys } from '../../src/host/mail/receive';
 import { ReaderThread } from '../../src/host/mail/receive/reader-thread';
@@ -66,6 +67,23 @@ describe('letter-reading thread', () => {
         await before.close();
         await after.close();
       }
+    } finally {
+      await mailbox.close();
+    }
+  });
+
+  it('fails the reads in progress with a typed French error when the thread dies', async () => {
+    const { mailbox } = await receivingProfile(fullMedium('paul.MARTIN'));
+    try {
+      const keys = new ReceiveKeys(mailbox);
+      const raw = apicryptMail({ from: 'jean.DUPONT@pli.test', to: ['paul.MARTIN@pli.test'], body: new ServerSealer('paul.MARTIN', 15000).seal('Texte.\n'), messageId: '<reader-4@pli.test>' });
+      const reader = ReaderThread.start({ keys: await keys.snapshot() });
+      const pending = reader.read(Array.from({ length: 50 }, () => raw));
+      // As if the thread crashed (out of memory, native fault) in the middle of the batch.
+      await (reader as unknown as { worker: Worker }).worker.terminate();
+      await expect(pending).rejects.toMatchObject({ code: 'internal', message_fr: expect.stringContaining('Relevez de nouveau') });
+      await expect(reader.read([raw])).rejects.toMatchObject({ code: 'internal' });
+      await reader.close();
     } finally {
       await mailbox.close();
     }
