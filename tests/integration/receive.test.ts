@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeyService } from '../../src/host/keys';
+import type { Logger } from '../../src/host/log/logger';
 import { ReceiveKeys, ReceivePipeline, type ReceiveAccount, type ReceiveOptions, type ReceiveProgress } from '../../src/host/mail/receive';
 import { loadTrustStore, Pkcs12Signer, signLetterMime, type TrustStore } from '../../src/host/signing';
 import type { Mailbox } from '../../src/host/store';
@@ -152,6 +153,30 @@ describe('receive pipeline (Dovecot + trusted-server simulator)', () => {
       expect(res).toMatchObject({ fetched: 0, letterIds: [], duplicates: 0 });
       expect(await byMessageId(r.mailbox, messageId)).toHaveLength(1);
     }
+  });
+
+  it('reads on the host thread when the letter-reading thread cannot start, and says so in the log', async () => {
+    const lines: string[] = [];
+    const logger: Logger = {
+      debug: () => {},
+      info: () => {},
+      warn: (m) => lines.push(m),
+      error: (m) => lines.push(m),
+      child: () => logger,
+    };
+    const pipeline = new ReceivePipeline(cabinet.account, {
+      mailbox: cabinet.mailbox,
+      keys: new ReceiveKeys(cabinet.mailbox),
+      tls: new TlsTrust({ extraCaPems: [env.tls.caCertPem] }),
+      logger,
+      readerThread: { minLetters: 1, url: new URL('file:///nonexistent/reader-worker.js') },
+    });
+    const text2 = hprimLetter(token());
+    const id = await send(jean2026, text2, ['cabinet.LESTILLEULS']);
+    const res = await pipeline.sync();
+    expect(res).toMatchObject({ fetched: 1, review: 0 });
+    expect((await byMessageId(cabinet.mailbox, id)).map((l) => l.text)).toEqual([text2]);
+    expect(lines.some((l) => l.includes('letter-reading thread failed'))).toBe(true);
   });
 
   it('puts a letter whose key year is missing in "À vérifier", then in Réception once the key is imported', async () => {

@@ -324,15 +324,16 @@ export class ReceivePipeline {
       let batchBytes = 0;
       if (reader) {
         // Handed over in chunks as they arrive: the thread reads while the rest of the batch is fetched.
-        const chunks: { uids: string[]; sizes: number[]; letters: Promise<LetterInput[]> }[] = [];
+        const chunks: { uids: string[]; raws: Uint8Array[]; letters: Promise<LetterInput[]> }[] = [];
         let raws: Uint8Array[] = [];
         let uids: string[] = [];
         let chunkBytes = 0;
+        const thread = reader;
         const handOver = () => {
           if (raws.length === 0) return;
-          const letters = reader.read(raws);
+          const letters = thread.read(raws);
           letters.catch(() => {}); // awaited below
-          chunks.push({ uids, sizes: raws.map((r) => r.length), letters });
+          chunks.push({ uids, raws, letters });
           raws = [];
           uids = [];
           chunkBytes = 0;
@@ -345,10 +346,18 @@ export class ReceivePipeline {
         }
         handOver();
         for (const c of chunks) {
-          const letters = await c.letters;
+          const letters = await c.letters.catch(async (e: unknown) => {
+            // The thread is an optimisation, never a reason not to receive: what it could not read (it
+            // failed to start, or died) is read here, and so is the rest of the run.
+            if (reader) this.log.warn('letter-reading thread failed, reading on this thread', { code: (e as { code?: unknown })?.code ?? 'unknown' });
+            reader = undefined;
+            const out: LetterInput[] = [];
+            for (const raw of c.raws) out.push(await processMessage(raw, this.opts));
+            return out;
+          });
           letters.forEach((letter, k) => {
-            items.push({ account: a.id, mailbox, uid: c.uids[k]!, size: c.sizes[k]!, letter });
-            batchBytes += c.sizes[k]!;
+            items.push({ account: a.id, mailbox, uid: c.uids[k]!, size: c.raws[k]!.length, letter });
+            batchBytes += c.raws[k]!.length;
           });
         }
       } else {
