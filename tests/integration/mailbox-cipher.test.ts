@@ -4,7 +4,8 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, openMailbox } from '../../src/host/store';
+import { createProfile, unlock } from '../../src/host/profile';
+import { backupMailbox, openDatabase, openMailbox, restoreMailbox } from '../../src/host/store';
 import { MailboxStore } from '../../src/host/store/mailbox-store';
 import { applyPageKey, pageCipherOf, upgradeFile } from '../../src/host/store/page-cipher';
 import { FIXTURE_KEY_HEX } from '../fixtures/mailbox/fixture-content';
@@ -130,5 +131,40 @@ describe('page cipher upgrade that cannot be done', () => {
     expect(pageCipherOf(index, KEY)).toBe('sqlcipher4');
     await expectFixtureContent(file);
     expect(pageCipherOf(index, KEY)).toBe('aegis256');
+  });
+});
+
+describe('backup made before AEGIS', () => {
+  it('restores a SQLCipher 4 database and upgrades it at its first open', async () => {
+    const password = 'Sauvegarde-Ancienne-2026!';
+    const fast = { passwordKdf: { N: 1024, r: 8, p: 1 }, recoveryKdf: { N: 1024, r: 8, p: 1 } };
+    const root = mkdtempSync(join(tmpdir(), 'pli-cipher-'));
+    dirs.push(root);
+    const dir = join(root, 'profil');
+    const { dbKey } = await createProfile(dir, password, fast);
+    const file = join(dir, 'mailbox.db');
+    const mb = await openMailbox({ file, key: dbKey });
+    await mb.insertLetters([{ kind: 'hprim', folder: 'reception', subject: 'Ancienne sauvegarde', text: 'Compte rendu zorglub.', receivedAt: Date.now() }]);
+    await mb.close();
+    // The database as Pli wrote it before AEGIS.
+    const db = new Database(file);
+    applyPageKey(db, dbKey, 'aegis256');
+    db.pragma("cipher='sqlcipher'");
+    db.pragma('legacy=4');
+    db.pragma(`rekey="x'${dbKey.toString('hex')}'"`);
+    db.close();
+    expect(pageCipherOf(file, dbKey)).toBe('sqlcipher4');
+    await backupMailbox(dir, join(root, 'ancienne.plibak'), password);
+    const target = join(root, 'restauree');
+    restoreMailbox(join(root, 'ancienne.plibak'), target);
+    expect(pageCipherOf(join(target, 'mailbox.db'), dbKey)).toBe('sqlcipher4');
+    const restored = await openMailbox({ file: join(target, 'mailbox.db'), key: await unlock(target, password) });
+    try {
+      expect(await restored.integrityCheck()).toEqual(['ok']);
+      expect((await restored.search('zorglub')).items.map((l) => l.subject)).toEqual(['Ancienne sauvegarde']);
+    } finally {
+      await restored.close();
+    }
+    expect(pageCipherOf(join(target, 'mailbox.db'), dbKey)).toBe('aegis256');
   });
 });
