@@ -26,6 +26,19 @@ function legacyMailbox(): string {
   return file;
 }
 
+/** Re-encrypts an AEGIS database of the profile the way Pli wrote them before (SQLCipher 4). */
+function toSqlcipher(file: string, key: Uint8Array): void {
+  const db = new Database(file);
+  try {
+    applyPageKey(db, key, 'aegis256');
+    db.pragma("cipher='sqlcipher'");
+    db.pragma('legacy=4');
+    db.pragma(`rekey="x'${Buffer.from(key).toString('hex')}'"`);
+  } finally {
+    db.close();
+  }
+}
+
 async function expectFixtureContent(file: string): Promise<void> {
   const mb = await openMailbox({ file, key: KEY });
   try {
@@ -121,13 +134,8 @@ describe('page cipher upgrade that cannot be done', () => {
     const file = legacyMailbox();
     await expectFixtureContent(file);
     const index = file.replace(/\.db$/, '.search.db');
-    // An index as Pli made it before AEGIS: the same database, re-encrypted the old way.
-    const old = new Database(index);
-    applyPageKey(old, KEY, 'aegis256');
-    old.pragma("cipher='sqlcipher'");
-    old.pragma('legacy=4');
-    old.pragma(`rekey="x'${FIXTURE_KEY_HEX}'"`);
-    old.close();
+    // An index as Pli made it before AEGIS.
+    toSqlcipher(index, KEY);
     expect(pageCipherOf(index, KEY)).toBe('sqlcipher4');
     await expectFixtureContent(file);
     expect(pageCipherOf(index, KEY)).toBe('aegis256');
@@ -147,12 +155,7 @@ describe('backup made before AEGIS', () => {
     await mb.insertLetters([{ kind: 'hprim', folder: 'reception', subject: 'Ancienne sauvegarde', text: 'Compte rendu zorglub.', receivedAt: Date.now() }]);
     await mb.close();
     // The database as Pli wrote it before AEGIS.
-    const db = new Database(file);
-    applyPageKey(db, dbKey, 'aegis256');
-    db.pragma("cipher='sqlcipher'");
-    db.pragma('legacy=4');
-    db.pragma(`rekey="x'${dbKey.toString('hex')}'"`);
-    db.close();
+    toSqlcipher(file, dbKey);
     expect(pageCipherOf(file, dbKey)).toBe('sqlcipher4');
     await backupMailbox(dir, join(root, 'ancienne.plibak'), password);
     const target = join(root, 'restauree');
