@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createProfile, unlock } from '../../src/host/profile';
 import { backupMailbox, openDatabase, openMailbox, restoreMailbox } from '../../src/host/store';
 import { MailboxStore } from '../../src/host/store/mailbox-store';
-import { applyPageKey, pageCipherOf, upgradeFile } from '../../src/host/store/page-cipher';
+import { applyPageKey, pageCipherOf, upgradeFile, upgradeToAegis } from '../../src/host/store/page-cipher';
 import { FIXTURE_KEY_HEX } from '../fixtures/mailbox/fixture-content';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'mailbox');
@@ -73,6 +73,16 @@ describe('page cipher', () => {
     expect(readdirSync(join(file, '..')).filter((f) => f.includes('cipher-upgrade'))).toEqual([]);
     // A wrong key is still told apart, whichever cipher the file uses.
     await expect(openMailbox({ file, key: Buffer.alloc(32, 7) })).rejects.toMatchObject({ code: 'mailbox_key_wrong' });
+  });
+
+  it('copies with VACUUM INTO when the library writes that copy with AEGIS, and rekeys a copy otherwise', async () => {
+    for (const way of ['fast', 'rekey'] as const) {
+      const file = legacyMailbox();
+      expect(upgradeToAegis(file, KEY, way)).toBe(way);
+      expect(pageCipherOf(file, KEY)).toBe('aegis256');
+      expect(readdirSync(join(file, '..')).sort()).toEqual(['mailbox.db']);
+      await expectFixtureContent(file);
+    }
   });
 
   it('finishes an upgrade that stopped half-way: the side copy is dropped and the original re-encrypted', async () => {
