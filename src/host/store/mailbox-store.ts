@@ -61,6 +61,16 @@ export interface SearchIndexOptions {
 
 const SESSION = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 
+/** Columns of `letters` that a letter's content sets: at its insert and again when read from « À vérifier ». */
+const CONTENT_COLUMNS = [
+  'folder_id', 'kind', 'subject', 'sender', 'recipients', 'message_id', 'apicrypt_id', 'patient_id',
+  'patient_surname', 'patient_first_name', 'patient_birth_date', 'patient_nir', 'document_date',
+  'signature_status', 'signature_reason', 'review_code', 'review_message', 'has_abnormal',
+  'attachment_count', 'size', 'signature_signer', 'sender_display',
+] as const;
+/** The insert also sets the letter's identity, dates and flags, which a re-read keeps. */
+const INSERT_COLUMNS = [...CONTENT_COLUMNS, 'content_hash', 'received_at', 'sent_at', 'is_read', 'is_flagged', 'is_exported', 'created_at'];
+
 /**
  * The mailbox's queries, synchronous, on one connection. It runs inside the store worker (the single
  * writer of a process); the main thread talks to it through `Mailbox` (mailbox.ts). Child processes of
@@ -99,6 +109,9 @@ export class MailboxStore {
     for (const r of db.prepare('SELECT id, role FROM folders WHERE role IS NOT NULL').all() as Row[]) {
       this.folderByRole.set(r.role as string, r.id as number);
     }
+    // The search index is always AEGIS-256: what this connection attaches with a key from now on, whatever
+    // the mailbox's own cipher (a legacy one whose upgrade failed).
+    if (indexOptions.key) selectPageCipher(db, 'aegis256');
     this.startIndex();
   }
 
@@ -149,10 +162,8 @@ export class MailboxStore {
   private withIndex<T>(fn: () => T, wait = true): T {
     if (wait && !this.index.drain(SEARCH_WAIT_MS)) this.indexOptions.warn?.('search index behind');
     const { file, key } = this.indexOptions;
-    if (key) {
-      selectPageCipher(this.db, 'aegis256');
-      this.db.prepare('ATTACH DATABASE ? AS search KEY ?').run(file, `x'${Buffer.from(key).toString('hex')}'`);
-    } else this.db.prepare('ATTACH DATABASE ? AS search').run(file);
+    if (key) this.db.prepare('ATTACH DATABASE ? AS search KEY ?').run(file, `x'${Buffer.from(key).toString('hex')}'`);
+    else this.db.prepare('ATTACH DATABASE ? AS search').run(file);
     try {
       return fn();
     } finally {
@@ -323,11 +334,7 @@ export class MailboxStore {
     const db = this.db;
     return {
       letter: db.prepare(
-        `INSERT INTO letters (folder_id, kind, content_hash, subject, sender, recipients, message_id, apicrypt_id,
-           patient_id, patient_surname, patient_first_name, patient_birth_date, patient_nir, document_date,
-           received_at, sent_at, is_read, is_flagged, is_exported, signature_status, signature_reason, review_code,
-           review_message, has_abnormal, attachment_count, size, created_at, signature_signer, sender_display)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO letters (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map((c) => `@${c}`).join(', ')})
          ON CONFLICT (content_hash) DO NOTHING`,
       ),
       body: db.prepare('INSERT INTO letter_bodies (letter_id, body, payload, raw, html, payload_encoding) VALUES (?, ?, ?, ?, ?, ?)'),
@@ -347,50 +354,57 @@ export class MailboxStore {
     };
   }
 
+  /** The `CONTENT_COLUMNS` of a letter's row, as its insert and its re-read from « À vérifier » set them. */
+  private contentValues(
+    l: LetterInput,
+    c: { patientId: number | null; nir: string | undefined; labs: { abnormal: boolean }[]; rawSize: number },
+  ): Record<(typeof CONTENT_COLUMNS)[number], unknown> {
+    const attachments = l.attachments ?? [];
+    return {
+      folder_id: this.folderId(l.folder),
+      kind: l.kind,
+      subject: l.subject ?? '',
+      sender: (l.sender ?? '').toLowerCase(),
+      recipients: JSON.stringify(l.recipients ?? []),
+      message_id: l.messageId ?? null,
+      apicrypt_id: l.apicryptId ?? null,
+      patient_id: c.patientId,
+      patient_surname: l.patient?.surname ?? null,
+      patient_first_name: l.patient?.firstName ?? null,
+      patient_birth_date: l.patient?.birthDate ?? null,
+      patient_nir: c.nir ?? null,
+      document_date: l.documentDate ?? null,
+      signature_status: l.signature?.status ?? null,
+      signature_reason: l.signature?.reason ?? null,
+      review_code: l.review?.code ?? null,
+      review_message: l.review?.message_fr ?? null,
+      has_abnormal: c.labs.some((x) => x.abnormal) ? 1 : 0,
+      attachment_count: attachments.length,
+      size: c.rawSize + (l.payload?.length ?? 0) + attachments.reduce((n, a) => n + a.bytes.length, 0),
+      signature_signer: l.signature?.signer ? JSON.stringify(l.signature.signer) : null,
+      sender_display: displaySender(l.sender),
+    };
+  }
+
   private insertOne(
     l: LetterInput,
     s: ReturnType<MailboxStore['prepareInsert']>,
     patientCache: Map<string, number>,
   ): number | null {
     const text = l.text ?? '';
-    const hash = l.contentHash ?? contentHash(l);
     const nir = normalizeNir(l.patient?.nir);
     const labs = (l.labs ?? []).map((x) => normalizeLab(x, l.documentDate));
-    const abnormal = labs.some((x) => x.abnormal);
-    const attachments = l.attachments ?? [];
-    const size = (l.raw?.length ?? 0) + (l.payload?.length ?? 0) + attachments.reduce((n, a) => n + a.bytes.length, 0);
     const patientId = l.patient ? this.patientId(l.patient, nir, s, patientCache) : null;
-    const r = s.letter.run(
-      this.folderId(l.folder),
-      l.kind,
-      hash,
-      l.subject ?? '',
-      (l.sender ?? '').toLowerCase(),
-      JSON.stringify(l.recipients ?? []),
-      l.messageId ?? null,
-      l.apicryptId ?? null,
-      patientId,
-      l.patient?.surname ?? null,
-      l.patient?.firstName ?? null,
-      l.patient?.birthDate ?? null,
-      nir ?? null,
-      l.documentDate ?? null,
-      l.receivedAt,
-      l.sentAt ?? null,
-      l.read ? 1 : 0,
-      l.flagged ? 1 : 0,
-      l.exported ? 1 : 0,
-      l.signature?.status ?? null,
-      l.signature?.reason ?? null,
-      l.review?.code ?? null,
-      l.review?.message_fr ?? null,
-      abnormal ? 1 : 0,
-      attachments.length,
-      size,
-      Date.now(),
-      l.signature?.signer ? JSON.stringify(l.signature.signer) : null,
-      displaySender(l.sender),
-    );
+    const r = s.letter.run({
+      ...this.contentValues(l, { patientId, nir, labs, rawSize: l.raw?.length ?? 0 }),
+      content_hash: l.contentHash ?? contentHash(l),
+      received_at: l.receivedAt,
+      sent_at: l.sentAt ?? null,
+      is_read: l.read ? 1 : 0,
+      is_flagged: l.flagged ? 1 : 0,
+      is_exported: l.exported ? 1 : 0,
+      created_at: Date.now(),
+    });
     if (r.changes === 0) return null;
     const id = Number(r.lastInsertRowid);
     const kept = keptPayload(l.payload, text);
@@ -399,7 +413,7 @@ export class MailboxStore {
     for (const x of labs) {
       s.lab.run(id, patientId, x.code, x.label, x.date, x.value, x.numericValue, x.unit, x.low, x.high, x.flag, x.abnormal ? 1 : 0);
     }
-    attachments.forEach((a, i) => s.attachment.run(id, i, a.name, a.mime ?? 'application/octet-stream', a.bytes.length, a.bytes));
+    (l.attachments ?? []).forEach((a, i) => s.attachment.run(id, i, a.name, a.mime ?? 'application/octet-stream', a.bytes.length, a.bytes));
     return id;
   }
 
@@ -933,42 +947,11 @@ export class MailboxStore {
       const s = this.insertStatements();
       const nir = normalizeNir(letter.patient?.nir);
       const labs = (letter.labs ?? []).map((x) => normalizeLab(x, letter.documentDate));
-      const attachments = letter.attachments ?? [];
       const patientId = letter.patient ? this.patientId(letter.patient, nir, s, new Map()) : null;
       const rawSize = (this.db.prepare('SELECT length(raw) AS n FROM letter_bodies WHERE letter_id = ?').get(id) as Row | undefined)?.n as number | null | undefined;
-      const size = (rawSize ?? 0) + (letter.payload?.length ?? 0) + attachments.reduce((n, a) => n + a.bytes.length, 0);
       this.db
-        .prepare(
-          `UPDATE letters SET folder_id = ?, kind = ?, subject = ?, sender = ?, recipients = ?, message_id = ?, apicrypt_id = ?,
-             patient_id = ?, patient_surname = ?, patient_first_name = ?, patient_birth_date = ?, patient_nir = ?,
-             document_date = ?, signature_status = ?, signature_reason = ?, review_code = ?, review_message = ?,
-             has_abnormal = ?, attachment_count = ?, size = ?, signature_signer = ?, sender_display = ? WHERE id = ?`,
-        )
-        .run(
-          this.folderId(letter.folder),
-          letter.kind,
-          letter.subject ?? '',
-          (letter.sender ?? '').toLowerCase(),
-          JSON.stringify(letter.recipients ?? []),
-          letter.messageId ?? null,
-          letter.apicryptId ?? null,
-          patientId,
-          letter.patient?.surname ?? null,
-          letter.patient?.firstName ?? null,
-          letter.patient?.birthDate ?? null,
-          nir ?? null,
-          letter.documentDate ?? null,
-          letter.signature?.status ?? null,
-          letter.signature?.reason ?? null,
-          letter.review?.code ?? null,
-          letter.review?.message_fr ?? null,
-          labs.some((x) => x.abnormal) ? 1 : 0,
-          attachments.length,
-          size,
-          letter.signature?.signer ? JSON.stringify(letter.signature.signer) : null,
-          displaySender(letter.sender),
-          id,
-        );
+        .prepare(`UPDATE letters SET ${CONTENT_COLUMNS.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`)
+        .run({ ...this.contentValues(letter, { patientId, nir, labs, rawSize: rawSize ?? 0 }), id });
       const text = letter.text ?? '';
       const kept = keptPayload(letter.payload, text);
       this.db
@@ -982,7 +965,7 @@ export class MailboxStore {
         s.lab.run(id, patientId, x.code, x.label, x.date, x.value, x.numericValue, x.unit, x.low, x.high, x.flag, x.abnormal ? 1 : 0);
       }
       this.db.prepare('DELETE FROM attachments WHERE letter_id = ?').run(id);
-      attachments.forEach((a, i) => s.attachment.run(id, i, a.name, a.mime ?? 'application/octet-stream', a.bytes.length, a.bytes));
+      (letter.attachments ?? []).forEach((a, i) => s.attachment.run(id, i, a.name, a.mime ?? 'application/octet-stream', a.bytes.length, a.bytes));
       return true;
     });
   }
