@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { PliError } from '../../shared/errors';
-import { startStoreThread } from './threads';
+import { startWorkerThread } from '../threads';
 import { silentLogger, type Logger } from '../log/logger';
 import { MAILBOX_OPS, type MailboxApi, type RpcError, type RpcRequest, type WorkerInit, type WorkerMessage } from './protocol';
 
@@ -39,7 +39,7 @@ const STORE_THREAD_LIMITS = { maxYoungGenerationSizeMb: 16 };
 
 function startWorker(init: WorkerInit, url?: URL): Worker {
   if (url) return new Worker(url, { workerData: init, resourceLimits: STORE_THREAD_LIMITS });
-  return startStoreThread(import.meta.url, './worker.ts', './store-worker.js', init, STORE_THREAD_LIMITS);
+  return startWorkerThread(import.meta.url, './worker.ts', './store-worker.js', init, STORE_THREAD_LIMITS);
 }
 
 function toError(e: RpcError): PliError {

@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { packOps, type IndexOp, type PackedOps, type SearchIndexDb } from './search-index';
-import { startStoreThread } from './threads';
+import { startWorkerThread } from '../threads';
 
 /** How the store hands its index work over: batches applied in the order posted. */
 export interface SearchIndexWriter {
@@ -66,7 +66,7 @@ export class WorkerIndexWriter implements SearchIndexWriter {
   constructor(file: string, key: Uint8Array | null, events: { applied: (seq: number) => void; failed: (reason: string) => void }) {
     const init: SearchWorkerInit = { file, keyHex: key ? Buffer.from(key).toString('hex') : null, shared: this.state.buffer as SharedArrayBuffer };
     // Its messages carry bytes, not strings: a small nursery does.
-    this.worker = startStoreThread(import.meta.url, './search-worker.ts', './search-worker.js', init, { maxYoungGenerationSizeMb: 4 });
+    this.worker = startWorkerThread(import.meta.url, './search-worker.ts', './search-worker.js', init, { maxYoungGenerationSizeMb: 4 });
     this.worker.on('message', (m: SearchWorkerReply) => {
       if (!('applied' in m)) return events.failed(m.failed);
       // Kept unless it grew for an exceptionally large batch.

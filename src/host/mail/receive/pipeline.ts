@@ -90,7 +90,7 @@ const DAY_MS = 86_400_000;
 export const RECEIVE_BATCH = { letters: 100, bytes: 8 * 1024 * 1024 } as const;
 export const POP3_MAILBOX = 'POP3';
 /** IMAP: stored letters flagged \Seen on the server this many at a time (and at the end of a run). */
-export const SEEN_FLAG_BATCH = 1000;
+const SEEN_FLAG_BATCH = 1000;
 
 interface Fetched {
   uid: string;

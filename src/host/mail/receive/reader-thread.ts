@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { PliError } from '../../../shared/errors';
-import { startStoreThread } from '../../store/threads';
+import { startWorkerThread } from '../../threads';
 import type { LetterInput } from '../../store/types';
 import type { ReaderInit, ReaderReply, ReaderRequest } from './reader-protocol';
 
@@ -38,7 +38,7 @@ export class ReaderThread {
   static start(init: ReaderInit, url?: URL): ReaderThread {
     const worker = url
       ? new Worker(url, { workerData: init, resourceLimits: READER_THREAD_LIMITS })
-      : startStoreThread(import.meta.url, './reader-worker.ts', './reader-worker.js', init, READER_THREAD_LIMITS);
+      : startWorkerThread(import.meta.url, './reader-worker.ts', './reader-worker.js', init, READER_THREAD_LIMITS);
     return new ReaderThread(worker);
   }
 
