@@ -334,7 +334,7 @@ export class MailboxStore {
     const db = this.db;
     return {
       letter: db.prepare(
-        `INSERT INTO letters (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map((c) => `@${c}`).join(', ')})
+        `INSERT INTO letters (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map(() => '?').join(', ')})
          ON CONFLICT (content_hash) DO NOTHING`,
       ),
       body: db.prepare('INSERT INTO letter_bodies (letter_id, body, payload, raw, html, payload_encoding) VALUES (?, ?, ?, ?, ?, ?)'),
@@ -354,13 +354,16 @@ export class MailboxStore {
     };
   }
 
-  /** The `CONTENT_COLUMNS` of a letter's row, as its insert and its re-read from « À vérifier » set them. */
+  /**
+   * The values of a letter's `CONTENT_COLUMNS`, in that order, as its insert and its re-read from
+   * « À vérifier » set them.
+   */
   private contentValues(
     l: LetterInput,
     c: { patientId: number | null; nir: string | undefined; labs: { abnormal: boolean }[]; rawSize: number },
-  ): Record<(typeof CONTENT_COLUMNS)[number], unknown> {
+  ): unknown[] {
     const attachments = l.attachments ?? [];
-    return {
+    const v: Record<(typeof CONTENT_COLUMNS)[number], unknown> = {
       folder_id: this.folderId(l.folder),
       kind: l.kind,
       subject: l.subject ?? '',
@@ -384,6 +387,7 @@ export class MailboxStore {
       signature_signer: l.signature?.signer ? JSON.stringify(l.signature.signer) : null,
       sender_display: displaySender(l.sender),
     };
+    return CONTENT_COLUMNS.map((k) => v[k]);
   }
 
   private insertOne(
@@ -395,16 +399,17 @@ export class MailboxStore {
     const nir = normalizeNir(l.patient?.nir);
     const labs = (l.labs ?? []).map((x) => normalizeLab(x, l.documentDate));
     const patientId = l.patient ? this.patientId(l.patient, nir, s, patientCache) : null;
-    const r = s.letter.run({
+    // Positional, in INSERT_COLUMNS order: named parameters measured ~20 % slower on this hot path.
+    const r = s.letter.run(
       ...this.contentValues(l, { patientId, nir, labs, rawSize: l.raw?.length ?? 0 }),
-      content_hash: l.contentHash ?? contentHash(l),
-      received_at: l.receivedAt,
-      sent_at: l.sentAt ?? null,
-      is_read: l.read ? 1 : 0,
-      is_flagged: l.flagged ? 1 : 0,
-      is_exported: l.exported ? 1 : 0,
-      created_at: Date.now(),
-    });
+      l.contentHash ?? contentHash(l),
+      l.receivedAt,
+      l.sentAt ?? null,
+      l.read ? 1 : 0,
+      l.flagged ? 1 : 0,
+      l.exported ? 1 : 0,
+      Date.now(),
+    );
     if (r.changes === 0) return null;
     const id = Number(r.lastInsertRowid);
     const kept = keptPayload(l.payload, text);
@@ -950,8 +955,8 @@ export class MailboxStore {
       const patientId = letter.patient ? this.patientId(letter.patient, nir, s, new Map()) : null;
       const rawSize = (this.db.prepare('SELECT length(raw) AS n FROM letter_bodies WHERE letter_id = ?').get(id) as Row | undefined)?.n as number | null | undefined;
       this.db
-        .prepare(`UPDATE letters SET ${CONTENT_COLUMNS.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`)
-        .run({ ...this.contentValues(letter, { patientId, nir, labs, rawSize: rawSize ?? 0 }), id });
+        .prepare(`UPDATE letters SET ${CONTENT_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`)
+        .run(...this.contentValues(letter, { patientId, nir, labs, rawSize: rawSize ?? 0 }), id);
       const text = letter.text ?? '';
       const kept = keptPayload(letter.payload, text);
       this.db
