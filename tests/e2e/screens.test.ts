@@ -137,8 +137,13 @@ describe('main window (scripted host)', () => {
     await page.waitForFunction(() => document.activeElement?.id === 'search-input');
     await page.keyboard.type('elise');
     await page.getByRole('heading', { name: 'Résultats de la recherche' }).waitFor();
+    // Each keystroke may ask (one request in flight at a time); the whole word is asked last. The
+    // results for "elis" may already show only DURAND, so wait for that last request, not the list.
+    await page.waitForFunction(() => {
+      const asked = (window as unknown as { pliFake: { calls: { command: string; payload: { query?: string } }[] } }).pliFake.calls.filter((c) => c.command === 'letters.search');
+      return asked.at(-1)?.payload.query === 'elise';
+    });
     await page.waitForFunction(() => [...document.querySelectorAll('[role=option] .row-patient')].every((e) => e.textContent?.startsWith('DURAND')));
-    // Each keystroke may ask (one request in flight at a time); the last one asked is the whole word.
     const searches = (await calls(page)).filter((c) => c.command === 'letters.search');
     expect(searches.length).toBeGreaterThan(0);
     expect(searches.length).toBeLessThanOrEqual('elise'.length);
