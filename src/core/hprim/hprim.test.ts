@@ -145,6 +145,21 @@ describe('HPRIM Médecins quirks (spec §1, §3)', () => {
     expect(d.text).toBe('texte');
   });
 
+  it('fieldsOnly: the same patients, dates, results, problems and reasons, without rebuilding the texts', () => {
+    const files = [
+      [...header, 'Doc 1', '****LAB****', 'RES|Glycémie|GLY|N|1,32|g/l|0.70|1.10|H|F', '****FIN****', '', ...header, 'Doc 2', '****FIN****', '****FINFICHIER****'],
+      ['X', 'SEUL', '', '', '', '', 'pas une date', '', '', '', '', '', 'texte', '****FIN****'],
+      ['Bonjour,', 'ceci est un courriel.'],
+    ].map((lines) => lines.join('\r\n'));
+    for (const text of files) {
+      const full = parseHprim(text);
+      const fields = parseHprim(text, { fieldsOnly: true });
+      const blank = (d: (typeof full.documents)[number]) => ({ ...d, text: '', raw: '' });
+      expect(fields).toEqual({ ...full, documents: full.documents.map(blank) });
+      expect(fields.documents.every((d) => d.text === '' && d.raw === '')).toBe(true);
+    }
+  });
+
   it('recognises what is not HPRIM at all', () => {
     expect(parseHprim('').kind).toBe('unknown');
     const unknown = parseHprim('Bonjour,\nceci est un courriel.');

@@ -78,7 +78,8 @@ export interface MedecinsResult {
 }
 
 /** Parses already-split lines. Never throws. */
-export function parseMedecinsLines(lines: string[], pivot?: number): MedecinsResult {
+/** `fieldsOnly`: documents' `raw` and `text` are left empty (see ParseOptions.fieldsOnly). */
+export function parseMedecinsLines(lines: string[], pivot?: number, fieldsOnly = false): MedecinsResult {
   const documents: HprimDocument[] = [];
   const problems: string[] = [];
   let i = 0;
@@ -157,7 +158,7 @@ export function parseMedecinsLines(lines: string[], pivot?: number): MedecinsRes
       }
     }
     const rawEnd = j;
-    const raw = lines.slice(i, rawEnd).join('\n');
+    const raw = fieldsOnly ? '' : lines.slice(i, rawEnd).join('\n');
     if (end === 'FIN') j++;
     else if (end === 'FINFICHIER') {
       problems.push(`Document ${documents.length + 1} : ****FIN**** manquant avant ****FINFICHIER****.`);
@@ -184,11 +185,13 @@ export function parseMedecinsLines(lines: string[], pivot?: number): MedecinsRes
       const d = parseDate(documentDateRaw, { pivot: 99 });
       if (d) doc.documentDate = d;
     }
-    let text = textLines.join('\n');
-    if (text.trim() === '' && labText.length > 0) text = labText.join('\n');
-    // A header cut short leaves no body: show what was there rather than an empty letter.
-    else if (header.length < 12 && text === '') text = header.join('\n');
-    doc.text = decodeHtmlText(text);
+    if (!fieldsOnly) {
+      let text = textLines.join('\n');
+      if (text.trim() === '' && labText.length > 0) text = labText.join('\n');
+      // A header cut short leaves no body: show what was there rather than an empty letter.
+      else if (header.length < 12 && text === '') text = header.join('\n');
+      doc.text = decodeHtmlText(text);
+    }
     if (sawLab || labText.length > 0) doc.labText = labText;
 
     const missing: string[] = [];

@@ -7,6 +7,12 @@ import type { HprimCharset, HprimFile, LineEnd } from './types';
 export interface ParseOptions {
   /** Two-digit birth years up to this value are 20xx (default: the current year). */
   pivot?: number;
+  /**
+   * Only the patient, dates, references and results are wanted (the receive pipeline, which keeps the
+   * letter's text itself): HPRIM Médecins documents' `raw` and `text` are left empty, not rebuilt from
+   * the lines (two copies of a long letter).
+   */
+  fieldsOnly?: boolean;
 }
 
 const LINE_SPLIT = /\r\n|\r|\n/;
@@ -27,7 +33,7 @@ function parseText(text: string, charset: HprimCharset, lineEnd: LineEnd, option
     if (r.version !== undefined) file.version = r.version;
     return file;
   }
-  const r = parseMedecinsLines(lines, options.pivot);
+  const r = parseMedecinsLines(lines, options.pivot, options.fieldsOnly);
   const hasMarker = lines.some((l) => markerOf(l) !== undefined);
   const kind = hasMarker || r.documents.some((d) => d.patient.birthDate !== '' || d.documentDate !== undefined) ? 'medecins' : 'unknown';
   if (kind === 'unknown') {

@@ -29,7 +29,7 @@ function labsOf(doc: HprimDocument): LabInput[] {
  */
 export function hprimFields(text: string): HprimFields {
   if (!text.trim()) return {};
-  const file = parseHprim(text);
+  const file = parseHprim(text, { fieldsOnly: true });
   const first = file.documents[0];
   if (file.kind === 'unknown' || !first) return {};
   if (!first.valid) {
