@@ -59,9 +59,32 @@ describe('BINASCII1 armor: hand vectors of spec §4', () => {
         expect(unarmor(a)).toEqual(bytes);
         const mail = `${before.replace(/#/g, '')}\r\n${a.replace(/\n/g, '\r\n')}\r\n${after}`;
         expect(unarmor(mail)).toEqual(bytes);
+        // The same mail body as bytes (as received, Latin-1), read without making a string of it.
+        expect(unarmor(new Uint8Array(Buffer.from(mail, 'latin1')))).toEqual(bytes);
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('reads the bytes of a mail body exactly as its text, damage included', () => {
+    const a = armor(Uint8Array.from({ length: 90 }, (_, i) => i));
+    const asBytes = (t: string) => new Uint8Array(Buffer.from(t, 'latin1'));
+    const damaged = [
+      'bonjour',
+      a.replace('#ENDBINASCII1#', ''),
+      a.replace('\n#END', 'zzzz\n#END'),
+      a.replace('#BINASCII1#\n0', '#BINASCII1#\nO'),
+      a.replace('#BINASCII1#\n0', '#BINASCII1#\nz'),
+      a.replace('#BINASCII1#\n0', '#BINASCII1#\n\u00e9'),
+    ];
+    expect(damaged.map((t) => codeOf(() => unarmor(asBytes(t))))).toEqual(damaged.map((t) => codeOf(() => unarmor(t))));
+    expect(codeOf(() => unarmor(asBytes(damaged[5]!)))).toBe('armor_bad_char');
+    // A view into a larger buffer (a mail body after its headers) reads only its own bytes, not a
+    // block before it in that buffer.
+    const before = armor(Uint8Array.of(1, 2, 3));
+    const mail = asBytes(`${before}\r\n\r\n${a}`);
+    expect(unarmor(mail.subarray(before.length + 4))).toEqual(unarmor(a));
+    expect(unarmor(mail)).toEqual(Uint8Array.of(1, 2, 3));
   });
 
   it('reports each kind of damage with its own code and legacy code', () => {

@@ -131,17 +131,37 @@ export function armor(bytes: Uint8Array): string {
 
 /**
  * Finds the first BINASCII1 block in a text (mail text around it, CRLF or LF, spaces at line ends are
- * all tolerated) and returns its bytes after checking length and checksum.
+ * all tolerated) and returns its bytes after checking length and checksum. The text may be given as
+ * the bytes of a mail body in an ASCII-compatible charset: the block is read from them as they are,
+ * without making a string of the whole body first.
  */
-export function unarmor(text: string): Uint8Array {
+export function unarmor(text: string | Uint8Array): Uint8Array {
+  return decodeBlock(typeof text === 'string' ? blockOfText(text) : blockOfBytes(text));
+}
+
+function blockOfText(text: string): Uint8Array {
   const start = text.indexOf(ARMOR_BEGIN);
-  if (start < 0) throw apiError('armor_missing', 'Ce texte ne contient pas de message APICRYPT (bloc #BINASCII1# absent).', LEGACY.frameTooShort);
+  if (start < 0) throw armorMissing();
   const end = text.indexOf(ARMOR_END, start + ARMOR_BEGIN.length);
-  if (end < 0) throw apiError('armor_truncated', 'Le message APICRYPT est tronqué : la ligne #ENDBINASCII1# manque. Demandez à l’expéditeur de le renvoyer.', LEGACY.frameTooShort);
+  if (end < 0) throw armorTruncated();
   const body = text.slice(start + ARMOR_BEGIN.length, end);
   // The block is ASCII: its UTF-8 length equals its length (a native scan), so Latin-1 bytes are exact.
   if (Buffer.byteLength(body, 'utf8') !== body.length) throw badChar();
-  const units = Buffer.from(body, 'latin1');
+  return Buffer.from(body, 'latin1');
+}
+
+function blockOfBytes(bytes: Uint8Array): Uint8Array {
+  // A native search; a byte outside ASCII inside the block is not in the alphabet (badChar below).
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const start = b.indexOf(ARMOR_BEGIN, 0, 'latin1');
+  if (start < 0) throw armorMissing();
+  const end = b.indexOf(ARMOR_END, start + ARMOR_BEGIN.length, 'latin1');
+  if (end < 0) throw armorTruncated();
+  return bytes.subarray(start + ARMOR_BEGIN.length, end);
+}
+
+/** The characters between the block's begin and end lines -> its bytes (length and checksum checked). */
+function decodeBlock(units: Uint8Array): Uint8Array {
   // One pass: hex length, data groups, hex checksum; white space is skipped anywhere.
   const total = units.length;
   const cur: Cursor = { units, p: 0 };
@@ -249,6 +269,14 @@ function readHex(cur: Cursor): number {
 
 function tooShort() {
   return apiError('armor_too_short', 'Le message APICRYPT est incomplet ou trop court : des lignes manquent. Demandez à l’expéditeur de le renvoyer.', LEGACY.frameTooShort);
+}
+
+function armorMissing() {
+  return apiError('armor_missing', 'Ce texte ne contient pas de message APICRYPT (bloc #BINASCII1# absent).', LEGACY.frameTooShort);
+}
+
+function armorTruncated() {
+  return apiError('armor_truncated', 'Le message APICRYPT est tronqué : la ligne #ENDBINASCII1# manque. Demandez à l’expéditeur de le renvoyer.', LEGACY.frameTooShort);
 }
 
 function badChar() {

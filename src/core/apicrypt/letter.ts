@@ -39,7 +39,7 @@ export interface DecryptedLetter extends LetterPayload {
 }
 
 /** Mail body -> text and metadata: unarmor, both layers, trailer. */
-export function decryptArmoredLetter(mailBody: string, lookupPad: PadLookup, mode?: PayloadMode): DecryptedLetter {
+export function decryptArmoredLetter(mailBody: string | Uint8Array, lookupPad: PadLookup, mode?: PayloadMode): DecryptedLetter {
   const { payload, outer, inner } = openLetter(unarmor(mailBody), lookupPad);
   return { ...decodeLetterPayload(payload, mode), outer, inner };
 }

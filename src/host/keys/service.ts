@@ -164,8 +164,8 @@ export class KeyService {
   }
 
   /** Decrypts an armored letter body with the profile's keys; a missing key is the typed 'key_not_found'. */
-  async openLetterBody(armoredText: string, mode?: PayloadMode): Promise<DecryptedLetter> {
-    const { payload, outer, inner } = await this.open(unarmor(armoredText));
+  async openLetterBody(armored: string | Uint8Array, mode?: PayloadMode): Promise<DecryptedLetter> {
+    const { payload, outer, inner } = await this.open(unarmor(armored));
     return { ...decodeLetterPayload(payload, mode), outer, inner };
   }
 

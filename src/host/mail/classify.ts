@@ -10,7 +10,7 @@ import type { MailAttachment, ParsedMail } from './mime';
  * A signature INSIDE an APICRYPT payload is found after decryption, not here.
  */
 export type MailClass =
-  | { kind: 'apicrypt'; armored: string; apz: MailAttachment[]; others: MailAttachment[] }
+  | { kind: 'apicrypt'; armored: string | Uint8Array; apz: MailAttachment[]; others: MailAttachment[] }
   | { kind: 'apz'; apz: MailAttachment[]; others: MailAttachment[] }
   | { kind: 'smime' }
   | { kind: 'dsn' }
@@ -20,6 +20,11 @@ export const APICRYPT_MARKERS = ['#BINASCII1#', '$APICRYPT'] as const;
 
 export function isApicryptText(text: string): boolean {
   return APICRYPT_MARKERS.some((m) => text.includes(m));
+}
+
+function isApicryptBytes(bytes: Uint8Array): boolean {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return APICRYPT_MARKERS.some((m) => b.includes(m, 0, 'latin1'));
 }
 
 export function isApzAttachment(a: MailAttachment): boolean {
@@ -37,7 +42,9 @@ export function classifyMail(mail: ParsedMail): MailClass {
   // a .txt attachment still counts.
   const textAttachments = mail.attachments.filter((a) => !isApzAttachment(a) && a.mimeType.startsWith('text/'));
   const others = mail.attachments.filter((a) => !isApzAttachment(a));
-  if (isApicryptText(mail.text)) return { kind: 'apicrypt', armored: mail.text, apz, others };
+  if (mail.bodyBytes ? isApicryptBytes(mail.bodyBytes) : isApicryptText(mail.text)) {
+    return { kind: 'apicrypt', armored: mail.bodyBytes ?? mail.text, apz, others };
+  }
   for (const a of textAttachments) {
     const t = Buffer.from(a.content).toString('latin1');
     if (isApicryptText(t)) return { kind: 'apicrypt', armored: t, apz, others: others.filter((o) => o !== a) };

@@ -29,7 +29,12 @@ export interface ParsedMail {
   /** Value of each header (lower-case name), first occurrence. */
   header(name: string): string | undefined;
   /** Plain text of the message (text parts, decoded from their charset). */
-  text: string;
+  readonly text: string;
+  /**
+   * A message that is one text part in 7bit/8bit and an ASCII-compatible charset: that part's bytes as
+   * received. An APICRYPT armor is found and read in them without decoding the body into a string.
+   */
+  bodyBytes?: Uint8Array;
   html?: string;
   attachments: MailAttachment[];
 }
@@ -119,6 +124,8 @@ export function readHeaders(raw: Uint8Array): { headers: Map<string, string>; bo
 }
 
 const PLAIN_ENCODINGS = new Set(['', '7bit', '8bit', 'binary']);
+/** Charsets (TextDecoder's names) in which an ASCII character is its byte, and no other byte is one. */
+const ASCII_COMPATIBLE = /^(utf-8|iso-8859-\d+|windows-125\d|macintosh)$/;
 
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 
@@ -148,12 +155,15 @@ function parseSimple(raw: Uint8Array): ParsedMail | undefined {
   const cte = (headers.get('content-transfer-encoding') ?? '').trim().toLowerCase();
   if (ct.type !== 'text/plain' || !PLAIN_ENCODINGS.has(cte)) return undefined;
   const charset = (ct.params.charset ?? 'us-ascii').toLowerCase();
-  let text: string;
+  let decoder: TextDecoder;
   try {
-    text = new TextDecoder(charset === 'us-ascii' ? 'windows-1252' : charset).decode(raw.subarray(bodyStart));
+    decoder = new TextDecoder(charset === 'us-ascii' ? 'windows-1252' : charset);
   } catch {
     return undefined;
   }
+  const body = raw.subarray(bodyStart);
+  // Decoded when asked for: an APICRYPT letter is read from `bodyBytes`, its text never is.
+  let text: string | undefined;
   const from = headerAddresses(headers.get('from'))[0];
   const date = Date.parse(headers.get('date') ?? '');
   const messageId = headers.get('message-id')?.trim();
@@ -163,9 +173,12 @@ function parseSimple(raw: Uint8Array): ParsedMail | undefined {
     cc: headerAddresses(headers.get('cc')),
     contentType: ct,
     header: (name) => headers.get(name.toLowerCase()),
-    text: text.replace(/\r\n/g, '\n'),
+    get text() {
+      return (text ??= decoder.decode(body).replace(/\r\n/g, '\n'));
+    },
     attachments: [],
   };
+  if (ASCII_COMPATIBLE.test(decoder.encoding)) mail.bodyBytes = body;
   if (from) mail.from = from;
   if (messageId) mail.messageId = messageId;
   if (Number.isFinite(date)) mail.date = date;

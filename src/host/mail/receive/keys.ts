@@ -48,8 +48,8 @@ export class ReceiveKeys implements LetterOpener {
     return { keys, pads };
   }
 
-  openLetterBody(armoredText: string) {
-    return this.service.openLetterBody(armoredText);
+  openLetterBody(armored: string | Uint8Array) {
+    return this.service.openLetterBody(armored);
   }
 
   openApzFile(bytes: Uint8Array) {
@@ -69,7 +69,7 @@ export function snapshotOpener(snapshot: KeySnapshot): LetterOpener {
   };
   const service = new KeyService(reader as unknown as Mailbox);
   return {
-    openLetterBody: (armoredText) => service.openLetterBody(armoredText),
+    openLetterBody: (armored) => service.openLetterBody(armored),
     openApzFile: (bytes) => service.openApzFile(bytes),
   };
 }

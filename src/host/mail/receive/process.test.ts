@@ -78,6 +78,21 @@ describe('processMessage', () => {
     expect(l.review).toBeUndefined();
   });
 
+  it('reads the armor of a one-part body from its bytes, and from its text in a charset that is not ASCII-compatible', async () => {
+    const given: string[] = [];
+    const spy: LetterOpener = { ...opener, openLetterBody: (a) => (given.push(typeof a), opener.openLetterBody(a)) };
+    const latin1 = await processMessage(mail(seal(HPRIM)), { keys: spy });
+    const body = seal(HPRIM).replace(/\r?\n/g, '\r\n');
+    const utf16 = new Uint8Array(Buffer.concat([
+      Buffer.from('From: <jean.DUPONT@medical75.apicrypt.org>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-16LE\r\nContent-Transfer-Encoding: 8bit\r\n\r\n', 'latin1'),
+      Buffer.from(body, 'utf16le'),
+    ]));
+    const wide = await processMessage(utf16, { keys: spy });
+    expect(given).toEqual(['object', 'string']);
+    expect([latin1.text, wide.text]).toEqual([HPRIM, HPRIM]);
+    expect([latin1.folder, wide.folder]).toEqual(['reception', 'reception']);
+  });
+
   it('recognises the same letter re-encrypted with other pad bytes (Message-ID + content)', async () => {
     const a = await processMessage(mail(seal(HPRIM, 100)), { keys: opener });
     const b = await processMessage(mail(seal(HPRIM, 5000), ['Received: from x by y; Fri, 09 Jan 2026 10:00:02 +0000']), { keys: opener });

@@ -10,7 +10,8 @@ import type { KeySnapshot } from './keys';
 
 /** The decryption the pipeline needs (KeyService of src/host/keys implements it). */
 export interface LetterOpener {
-  openLetterBody(armoredText: string): Promise<{ text: string; recipients: string[]; messageId?: string }>;
+  /** The armored body as text, or as the mail body's bytes (ASCII-compatible charset). */
+  openLetterBody(armored: string | Uint8Array): Promise<{ text: string; recipients: string[]; messageId?: string }>;
   openApzFile(bytes: Uint8Array): Promise<{ content: { files: { name: string; data: Uint8Array }[] } }>;
   /** Keys may have changed (import): read them again. Called at the start of each run. */
   refresh?(): void;
@@ -129,7 +130,8 @@ async function readMessage(raw: Uint8Array, deps: ProcessDeps): Promise<LetterIn
     case 'apicrypt':
     case 'apz': {
       base.kind = 'apicrypt';
-      content = { text: mail.text, attachments: attachmentsOf(cls.others) };
+      // An armored body's own text is never shown (its letter is, once decrypted): not decoded.
+      content = { text: cls.kind === 'apz' ? mail.text : '', attachments: attachmentsOf(cls.others) };
       if (cls.kind === 'apicrypt') {
         try {
           const opened = await deps.keys.openLetterBody(cls.armored);
