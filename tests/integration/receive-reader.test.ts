@@ -29,7 +29,8 @@ describe('letter-reading thread', () => {
         Buffer.from('ceci n’est pas un courrier'),
         apicryptMail({ from: 'jean.DUPONT@pli.test', to: ['paul.MARTIN@pli.test'], body: damaged(sealer.seal(text)), messageId: '<reader-2@pli.test>' }),
       ];
-      const here = await Promise.all(raws.map((r) => processMessage(r, { keys })));
+      // The thread gives texts as UTF-8 bytes (handed over, never a string on the host thread).
+      const here = await Promise.all(raws.map((r) => processMessage(r, { keys, textAsUtf8: true })));
       const reader = ReaderThread.start({ keys: await keys.snapshot() });
       try {
         const there = await reader.read(raws);
@@ -39,10 +40,26 @@ describe('letter-reading thread', () => {
           ['plain', 'reception', null],
           ['apicrypt', 'review', 'armor_checksum'],
         ]);
-        expect(there[0]!.text).toBe(text);
+        expect(there[0]!.text).toBeInstanceOf(Uint8Array);
+        expect(Buffer.from(there[0]!.text as Uint8Array).toString('utf8')).toBe(text);
         expect(Buffer.from(there[0]!.raw!).equals(raws[0]!)).toBe(true);
         // The caller's buffers are its own still (copies were transferred).
         expect(raws[0]!.length).toBeGreaterThan(0);
+
+        // Handed over to the store: the same letter as the host thread's read, text included; the
+        // buffers are the store thread's now (detached here).
+        // Its dedup hash is the one of the text read as a string (letters stored before, or elsewhere).
+        const asString = await processMessage(raws[0]!, { keys });
+        expect(Buffer.from(there[0]!.contentHash!).equals(asString.contentHash!)).toBe(true);
+        const [handed] = await mailbox.storeReceivedHandingOver([{ account: 'a', mailbox: 'INBOX', uid: '1', size: 1, letter: there[0]! }]);
+        expect(handed!.inserted).toBe(true);
+        expect(there[0]!.raw!.length).toBe(0);
+        expect((there[0]!.text as Uint8Array).length).toBe(0);
+        const stored = await mailbox.getLetter(handed!.letterId!);
+        expect(stored?.text).toBe(text);
+        expect(stored?.patient).toMatchObject({ surname: 'LECTEUR', firstName: 'Ada' });
+        expect(Buffer.from(stored!.raw!).equals(raws[0]!)).toBe(true);
+        expect((await mailbox.search('lecture')).items.map((l) => l.id)).toEqual([handed!.letterId]);
       } finally {
         await reader.close();
       }

@@ -172,7 +172,7 @@ export class MailboxStore {
   }
 
   /** Queues a letter's entry (its words as `indexOpsFor` reads them back from the store). */
-  private queueIndex(id: number, l: LetterInput, text: string): void {
+  private queueIndex(id: number, l: LetterInput, text: string | Uint8Array): void {
     const patient = l.patient ? `${l.patient.surname} ${l.patient.firstName}` : '';
     this.indexQueue.push({ id, fields: [l.subject ?? '', text, patient, l.sender ?? ''] });
   }
@@ -337,7 +337,8 @@ export class MailboxStore {
         `INSERT INTO letters (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map(() => '?').join(', ')})
          ON CONFLICT (content_hash) DO NOTHING`,
       ),
-      body: db.prepare('INSERT INTO letter_bodies (letter_id, body, payload, raw, html, payload_encoding) VALUES (?, ?, ?, ?, ?, ?)'),
+      // The text may come as its UTF-8 bytes (LetterInput.text): cast, they are stored as the same text.
+      body: db.prepare('INSERT INTO letter_bodies (letter_id, body, payload, raw, html, payload_encoding) VALUES (?, CAST(? AS TEXT), ?, ?, ?, ?)'),
       lab: db.prepare(
         `INSERT INTO lab_results (letter_id, patient_id, analyte_code, analyte_label, date, value, numeric_value,
            unit, low, high, flag, abnormal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -960,7 +961,7 @@ export class MailboxStore {
       const text = letter.text ?? '';
       const kept = keptPayload(letter.payload, text);
       this.db
-        .prepare('UPDATE letter_bodies SET body = ?, payload = ?, payload_encoding = ?, html = ? WHERE letter_id = ?')
+        .prepare('UPDATE letter_bodies SET body = CAST(? AS TEXT), payload = ?, payload_encoding = ?, html = ? WHERE letter_id = ?')
         .run(text, kept.payload, kept.encoding, letter.html ?? null, id);
       // The index entry is replaced after the commit; the queue row repairs it if Pli stops before.
       this.indexQueuePending = Number(this.db.prepare('INSERT INTO search_pending (letter_id) VALUES (?)').run(id).lastInsertRowid);
@@ -1607,10 +1608,12 @@ function parseCursor(c: string): { at: number; id: number } {
  * The payload as stored: nothing more when it is exactly the text's Latin-1 or UTF-8 bytes (an HPRIM
  * document usually is), so that the same bytes are not encrypted and written twice.
  */
-function keptPayload(payload: Uint8Array | undefined, text: string): { payload: Uint8Array | null; encoding: 'latin1' | 'utf8' | null } {
+function keptPayload(payload: Uint8Array | undefined, given: string | Uint8Array): { payload: Uint8Array | null; encoding: 'latin1' | 'utf8' | null } {
   if (!payload) return { payload: null, encoding: null };
-  if (payload.length === 0 || text.length === 0) return { payload, encoding: null };
+  if (payload.length === 0 || given.length === 0) return { payload, encoding: null };
   const b = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+  if (typeof given !== 'string' && b.equals(given)) return { payload: null, encoding: 'utf8' };
+  const text = typeof given === 'string' ? given : Buffer.from(given.buffer, given.byteOffset, given.byteLength).toString('utf8');
   // Latin-1 decoding is one byte per character and exact both ways.
   if (b.length === text.length && b.toString('latin1') === text) return { payload: null, encoding: 'latin1' };
   // UTF-8 decoding replaces invalid bytes: compare the re-encoded text, not the decoded payload.

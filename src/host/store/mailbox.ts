@@ -26,7 +26,27 @@ export interface Mailbox extends MailboxApi {
   /** Reservations of dead processes abandoned while opening. */
   readonly abandonedAtOpen: number;
   readonly schemaVersion: number;
+  /**
+   * `storeReceived`, handing the letters' buffers (original bytes, text bytes, attachments) over to the
+   * store thread rather than copying them: they are detached here once called. For letters whose
+   * buffers the caller alone holds (read in the letter-reading thread, which transferred them).
+   */
+  storeReceivedHandingOver: MailboxApi['storeReceived'];
   close(): Promise<void>;
+}
+
+type ReceivedItems = Parameters<MailboxApi['storeReceived']>[0];
+
+/** Each buffer under the letters once (a transfer list may not name one twice). */
+function letterBuffers(items: ReceivedItems): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  const add = (b: Uint8Array | string | undefined) => b instanceof Uint8Array && b.byteLength > 0 && out.add(b.buffer as ArrayBuffer);
+  for (const { letter } of items) {
+    add(letter.raw);
+    add(letter.text);
+    for (const a of letter.attachments ?? []) add(a.bytes);
+  }
+  return [...out];
 }
 
 /**
@@ -102,12 +122,12 @@ export async function openMailbox(opts: OpenMailboxOptions): Promise<Mailbox> {
     });
   });
 
-  const call = (op: RpcRequest['op'], args: unknown[]): Promise<unknown> => {
+  const call = (op: RpcRequest['op'], args: unknown[], transfer?: ArrayBuffer[]): Promise<unknown> => {
     if (closed) return Promise.reject(new PliError('mailbox_closed', 'La messagerie est fermée.'));
     const id = nextId++;
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject, op });
-      worker.postMessage({ id, op, args } satisfies RpcRequest);
+      worker.postMessage({ id, op, args } satisfies RpcRequest, transfer);
     });
   };
 
@@ -126,6 +146,7 @@ export async function openMailbox(opts: OpenMailboxOptions): Promise<Mailbox> {
     ...api,
     abandonedAtOpen: info.abandoned,
     schemaVersion: info.schemaVersion,
+    storeReceivedHandingOver: (items) => call('storeReceived', [items], letterBuffers(items)) as ReturnType<MailboxApi['storeReceived']>,
     async close() {
       if (closed) return;
       await call('close', []);

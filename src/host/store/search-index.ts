@@ -67,7 +67,13 @@ export function packOps(ops: readonly IndexOp[], reuse?: ArrayBuffer): PackedOps
   let at = 0;
   for (const op of ops) {
     if ('drop' in op) continue;
-    for (const f of op.fields) at += typeof f === 'string' ? bytes.write(f, at, 'utf8') : Buffer.from(f).copy(bytes, at);
+    for (const f of op.fields) {
+      if (typeof f === 'string') at += bytes.write(f, at, 'utf8');
+      else {
+        bytes.set(f, at);
+        at += f.length;
+      }
+    }
   }
   return { ids, lengths, bytes: bytes.buffer as ArrayBuffer };
 }

@@ -52,7 +52,11 @@ export interface LetterInput {
   /** The decrypted payload. */
   payload?: Uint8Array;
   subject?: string;
-  text?: string;
+  /**
+   * The letter's text; as its UTF-8 bytes when it was read in another thread (the letter-reading thread):
+   * they cross threads without a copy and the store writes them as they are, never making a string of them.
+   */
+  text?: string | Uint8Array;
   sender?: string;
   recipients?: string[];
   messageId?: string;

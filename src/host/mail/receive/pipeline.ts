@@ -1,5 +1,6 @@
 import { PliError } from '../../../shared/errors';
 import { silentLogger, type Logger } from '../../log/logger';
+import type { Mailbox } from '../../store/mailbox';
 import type { MailboxApi } from '../../store/protocol';
 import type { LetterInput } from '../../store/types';
 import { ImapClient } from '../../transport/imap-client';
@@ -33,7 +34,8 @@ export interface ReceiveProgress {
 export type ReceiveMailbox = Pick<
   MailboxApi,
   'storeReceived' | 'receivedUids' | 'markReceived' | 'receivedInState' | 'reviewLetters' | 'resolveReview'
->;
+> &
+  Partial<Pick<Mailbox, 'storeReceivedHandingOver'>>;
 
 export interface ReceiveOptions extends ProcessDeps {
   mailbox: ReceiveMailbox;
@@ -322,6 +324,8 @@ export class ReceivePipeline {
       }
       const items: { account: string; mailbox: string; uid: string; size: number; letter: LetterInput }[] = [];
       let batchBytes = 0;
+      // Letters the reader thread made hold buffers of their own, handed over to the store in turn.
+      let ownBuffers = reader !== undefined;
       if (reader) {
         // Handed over in chunks as they arrive: the thread reads while the rest of the batch is fetched.
         const chunks: { uids: string[]; raws: Uint8Array[]; letters: Promise<LetterInput[]> }[] = [];
@@ -351,6 +355,7 @@ export class ReceivePipeline {
             // failed to start, or died) is read here, and so is the rest of the run.
             if (reader) this.log.warn('letter-reading thread failed, reading on this thread', { code: (e as { code?: unknown })?.code ?? 'unknown' });
             reader = undefined;
+            ownBuffers = false;
             const out: LetterInput[] = [];
             for (const raw of c.raws) out.push(await processMessage(raw, this.opts));
             return out;
@@ -370,7 +375,9 @@ export class ReceivePipeline {
       if (items.length < batch.length) {
         throw new PliError('receive_message_gone', 'Des messages ont disparu du serveur pendant la relève. Relevez de nouveau le courrier.', { expected: batch.length, got: items.length });
       }
-      const p = this.opts.mailbox.storeReceived(items).then((stored) => {
+      const mb = this.opts.mailbox;
+      const store = ownBuffers && mb.storeReceivedHandingOver ? mb.storeReceivedHandingOver(items) : mb.storeReceived(items);
+      const p = store.then((stored) => {
         stored.forEach((s, k) => {
           if (s.inserted && s.letterId !== null) {
             result.letterIds.push(s.letterId);

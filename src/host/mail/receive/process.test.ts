@@ -132,7 +132,7 @@ describe('processMessage', () => {
       'Content-Type: multipart/alternative; boundary="a"\r\n\r\n--a\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nOuvert le lundi.\r\n' +
       '--a\r\nContent-Type: text/html; charset=UTF-8\r\n\r\n<p>Ouvert le <b>lundi</b>.</p><img src="https://tracker.invalid/x.png">\r\n--a--\r\n';
     const l = await processMessage(new Uint8Array(Buffer.from(raw)), { keys: opener });
-    expect(l.text?.trim()).toBe('Ouvert le lundi.');
+    expect((l.text as string).trim()).toBe('Ouvert le lundi.');
     expect(l.html).toContain('<b>lundi</b>');
     const textOnly = await processMessage(mail('Bonjour.\n'), { keys: opener });
     expect(textOnly.html).toBeUndefined();

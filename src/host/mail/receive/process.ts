@@ -25,7 +25,11 @@ export interface ProcessDeps {
   /** Roots and intermediates for signatures (IGC-Santé; plus the test root in test builds only). */
   signatureTrust?: TrustAnchors;
   now?: () => number;
+  /** Give the letter's text as its UTF-8 bytes (LetterInput.text): for a letter read in another thread. */
+  textAsUtf8?: boolean;
 }
+
+const utf8 = new TextEncoder();
 
 type Review = { code: string; message_fr: string };
 
@@ -94,6 +98,7 @@ export async function processMessage(raw: Uint8Array, deps: ProcessDeps): Promis
   const letter = await readMessage(raw, deps);
   // The message's own hash, unless the letter has its content's (APICRYPT): computed once, when needed.
   letter.contentHash ??= receivedContentHash(raw);
+  if (deps.textAsUtf8 && typeof letter.text === 'string') letter.text = utf8.encode(letter.text);
   return letter;
 }
 
@@ -162,7 +167,8 @@ async function readMessage(raw: Uint8Array, deps: ProcessDeps): Promise<LetterIn
     }
   }
   if (review) return { ...base, folder: 'review', review, text: content.text, attachments: content.attachments };
-  const letter: LetterInput = { ...base, text: content.text, attachments: content.attachments };
+  // Encoded once, here: the content hash below reads the same bytes.
+  const letter: LetterInput = { ...base, text: deps.textAsUtf8 ? utf8.encode(content.text) : content.text, attachments: content.attachments };
   if (content.signature) letter.signature = content.signature;
   if (content.html) letter.html = content.html;
   if (content.payload) letter.payload = content.payload;

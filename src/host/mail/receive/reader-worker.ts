@@ -7,7 +7,8 @@ import { processMessage, type ProcessDeps } from './process';
 import type { ReaderInit, ReaderReply, ReaderRequest } from './reader-protocol';
 
 const init = workerData as ReaderInit;
-const deps: ProcessDeps = { keys: snapshotOpener(init.keys), ...(init.trust ? { signatureTrust: init.trust } : {}) };
+// Texts go back as UTF-8 bytes, transferred: no string of a letter's text is made on the host thread.
+const deps: ProcessDeps = { keys: snapshotOpener(init.keys), textAsUtf8: true, ...(init.trust ? { signatureTrust: init.trust } : {}) };
 const port = parentPort!;
 
 port.on('message', (req: ReaderRequest) => {
@@ -30,6 +31,8 @@ async function read(req: ReaderRequest): Promise<{ reply: ReaderReply; transfer:
     letters.push(letter);
     // The original bytes go back to the caller without a copy: the buffer is the one it transferred here.
     if (letter.raw === raw) transfer.push(raw.buffer as ArrayBuffer);
+    // Made by TextEncoder: a buffer of its own.
+    if (letter.text instanceof Uint8Array && letter.text.length > 0) transfer.push(letter.text.buffer as ArrayBuffer);
   }
   return { reply: { id: req.id, letters }, transfer };
 }
