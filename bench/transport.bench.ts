@@ -4,16 +4,18 @@
  * by IMAP). Measured, in letters per second:
  * - `transport.pop3_raw_s`, `transport.imap_raw_s`: fetch only, with the same clients (Pop3Client RETR in
  *   message order; ImapClient FETCH of the sources in batches of RECEIVE_BATCH.letters, like the pipeline);
- * - `transport.pop3_letters_s`, `transport.imap_letters_s`: one ReceivePipeline run into a fresh profile:
+ * - `transport.pop3_letters_s`, `transport.imap_letters_s`: a ReceivePipeline run into a fresh profile:
  *   fetch -> classify -> decrypt -> parse HPRIM (in the letter-reading thread, as for any run of 100
  *   messages or more) -> store (one transaction per batch, with the fetched-messages record) -> mark seen
  *   (IMAP) -> letter ids returned for the export queue, and the search index holding them;
- * - `transport.pop3_ratio`, `transport.imap_ratio`: pipeline / raw (goal >= 0.5);
+ * - `transport.pop3_ratio`, `transport.imap_ratio`: pipeline / raw (goal >= 0.5).
+ * Each protocol is measured in ROUNDS rounds of a raw fetch then a pipeline run, back to back: rates are
+ * the medians of the rounds, ratios the median of each round's own ratio (this machine drifts ±15 %);
  * - `transport.pop3_loop_delay_p99_ms`, `transport.imap_loop_delay_p99_ms`: the host thread's event-loop
  *   delay (99th percentile) during the run: how long a request of the window may wait meanwhile;
  * - `transport.<run>_pli_cpu_ms`, `transport.<run>_dovecot_cpu_ms` (run: pop3_raw, imap_raw, pop3, imap):
- *   CPU time per letter of this process (all its threads) and of the Dovecot processes: on a machine of 2
- *   cores both runs are bound by their sum.
+ *   CPU time per letter of this process (all its threads) and of the Dovecot processes, averaged over the
+ *   rounds: on a machine of 2 cores both runs are bound by their sum.
  *
  * ALWAYS starts its own test servers (tests/env), never the ones of PLI_TEST_ENV: thousands of letters
  * would flood the boxes the integration tests read. The fixture pads (256 KiB) are too small for the
@@ -23,7 +25,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -53,6 +55,8 @@ const PAD = 1024 * 1024;
 const YEAR = 2026;
 const OWNER = 'paul.MARTIN';
 const BOXES = { pop3: 'paul.MARTIN', imap: 'cabinet.LESTILLEULS' } as const;
+/** Rounds of raw fetch + pipeline per protocol (one with --quick). */
+const ROUNDS = 3;
 
 async function ownServers(log: (m: string) => void): Promise<{ env: TestEnv; stop: () => void }> {
   log('starting dedicated test servers (tests/env)');
@@ -156,45 +160,49 @@ const bench: BenchFn = async ({ quick, tmpDir, log }) => {
       };
     };
 
-    // Raw fetch, same clients, nothing else.
-    // CPU per letter (ms), this process and the server, for each run: where the time of a letter goes.
-    const cpu: Record<string, number> = {};
+    // CPU per letter (ms), this process and the server, for each kind of run: where a letter's time goes
+    // (summed over the rounds, divided at the end).
+    const cpuSum: Record<string, number> = {};
     const measureCpu = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
       const [pli0, srv0] = [processCpuMs(), dovecotCpuMs(env.dir)];
       const out = await run();
-      cpu[`transport.${name}_pli_cpu_ms`] = Math.round(((processCpuMs() - pli0) / n) * 1000) / 1000;
-      cpu[`transport.${name}_dovecot_cpu_ms`] = Math.round(((dovecotCpuMs(env.dir) - srv0) / n) * 1000) / 1000;
+      cpuSum[`transport.${name}_pli_cpu_ms`] = (cpuSum[`transport.${name}_pli_cpu_ms`] ?? 0) + (processCpuMs() - pli0) / n;
+      cpuSum[`transport.${name}_dovecot_cpu_ms`] = (cpuSum[`transport.${name}_dovecot_cpu_ms`] ?? 0) + (dovecotCpuMs(env.dir) - srv0) / n;
       return out;
     };
 
-    const p0 = performance.now();
-    const pop = await Pop3Client.connect({ ...account('pop3'), trust });
-    let popBytes = 0;
-    await measureCpu('pop3_raw', async () => {
-      for (const { n: k } of await pop.uidl()) popBytes += (await pop.retr(k)).length;
-      await pop.quit();
-    });
-    const pop3Raw = n / ((performance.now() - p0) / 1000);
+    // Raw fetch, same clients, nothing else.
+    const rawPop3 = async (): Promise<number> => {
+      const p0 = performance.now();
+      const pop = await Pop3Client.connect({ ...account('pop3'), trust });
+      let bytes = 0;
+      await measureCpu('pop3_raw', async () => {
+        for (const { n: k } of await pop.uidl()) bytes += (await pop.retr(k)).length;
+        await pop.quit();
+      });
+      if (bytes < total) throw new Error('raw POP3 fetch returned fewer bytes than delivered');
+      return n / ((performance.now() - p0) / 1000);
+    };
+    const rawImap = async (): Promise<number> => {
+      const i0 = performance.now();
+      const im = await ImapClient.connect({ ...account('imap'), trust });
+      let bytes = 0;
+      await measureCpu('imap_raw', async () => {
+        const { messages } = await im.listNew();
+        for (let k = 0; k < messages.length; k += RECEIVE_BATCH.letters) {
+          for await (const m of im.fetchSources(messages.slice(k, k + RECEIVE_BATCH.letters).map((x) => x.uid))) bytes += m.source.length;
+        }
+        await im.close();
+      });
+      if (bytes < total) throw new Error('raw IMAP fetch returned fewer bytes than delivered');
+      return n / ((performance.now() - i0) / 1000);
+    };
 
-    const i0 = performance.now();
-    const im = await ImapClient.connect({ ...account('imap'), trust });
-    let imapBytes = 0;
-    await measureCpu('imap_raw', async () => {
-      const { messages } = await im.listNew();
-      for (let k = 0; k < messages.length; k += RECEIVE_BATCH.letters) {
-        for await (const m of im.fetchSources(messages.slice(k, k + RECEIVE_BATCH.letters).map((x) => x.uid))) imapBytes += m.source.length;
-      }
-      await im.close();
-    });
-    const imapRaw = n / ((performance.now() - i0) / 1000);
-    if (popBytes < total || imapBytes < total) throw new Error('raw fetch returned fewer bytes than delivered');
-
-    // Full pipeline, each into a fresh profile.
-    const rates: Record<'pop3' | 'imap', number> = { pop3: 0, imap: 0 };
-    // How long the host's event loop (the thread serving the window) waits at worst during a run.
-    const loopDelay: Record<'pop3' | 'imap', number> = { pop3: 0, imap: 0 };
-    for (const protocol of ['pop3', 'imap'] as const) {
-      const { mailbox } = await profile(join(tmpDir, `profile-${protocol}`), medium);
+    // Full pipeline, into a fresh profile each time (which lists every message again), removed after.
+    // Returns the rate and how long the host's event loop (the thread serving the window) waited at worst.
+    const pipelineRun = async (protocol: 'pop3' | 'imap', round: number): Promise<{ rate: number; loopDelayMs: number }> => {
+      const dir = join(tmpDir, `profile-${protocol}-${round}`);
+      const { mailbox } = await profile(dir, medium);
       try {
         const pipeline = new ReceivePipeline(account(protocol), {
           mailbox, keys: new ReceiveKeys(mailbox), tls: trust,
@@ -205,28 +213,52 @@ const bench: BenchFn = async ({ quick, tmpDir, log }) => {
         const t0 = performance.now();
         const res = await measureCpu(protocol, () => pipeline.sync());
         loop.disable();
-        loopDelay[protocol] = loop.percentile(99) / 1e6;
         // Stored means searchable too: the search index is written in parallel by its own worker.
         if (!(await mailbox.flushSearchIndex())) throw new Error('search index did not catch up');
         const s = (performance.now() - t0) / 1000;
         if (res.letterIds.length !== n || res.review !== 0) {
           throw new Error(`${protocol}: ${res.letterIds.length} letters stored (${res.review} to review) of ${n}`);
         }
-        rates[protocol] = n / s;
-        log(`${protocol}: ${n} letters through the pipeline in ${s.toFixed(2)} s`);
+        log(`${protocol} round ${round + 1}: ${n} letters through the pipeline in ${s.toFixed(2)} s`);
+        return { rate: n / s, loopDelayMs: loop.percentile(99) / 1e6 };
       } finally {
         await mailbox.close();
+        rmSync(dir, { recursive: true, force: true });
       }
+    };
+
+    // This machine's speed drifts (±15 % between runs): each round measures raw then pipeline, back to
+    // back, and the ratio is the median of the rounds' own ratios.
+    const rounds = quick ? 1 : ROUNDS;
+    const runs = { pop3: [] as { raw: number; rate: number; loopDelayMs: number }[], imap: [] as { raw: number; rate: number; loopDelayMs: number }[] };
+    for (let round = 0; round < rounds; round++) {
+      const pop3Raw = await rawPop3();
+      runs.pop3.push({ raw: pop3Raw, ...(await pipelineRun('pop3', round)) });
+      const imapRaw = await rawImap();
+      runs.imap.push({ raw: imapRaw, ...(await pipelineRun('imap', round)) });
     }
+    const median = (xs: number[]) => {
+      const sorted = [...xs].sort((a, b) => a - b);
+      const mid = sorted.length >> 1;
+      return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+    };
+    const summary = (protocol: 'pop3' | 'imap') => {
+      const r = runs[protocol];
+      log(`${protocol} rounds (raw -> pipeline letters/s): ${r.map((x) => `${Math.round(x.raw)} -> ${Math.round(x.rate)}`).join(', ')}`);
+      return { raw: median(r.map((x) => x.raw)), rate: median(r.map((x) => x.rate)), ratio: median(r.map((x) => x.rate / x.raw)), loopDelayMs: median(r.map((x) => x.loopDelayMs)) };
+    };
+    const pop3 = summary('pop3');
+    const imap = summary('imap');
+    const cpu = Object.fromEntries(Object.entries(cpuSum).map(([k, v]) => [k, Math.round((v / rounds) * 1000) / 1000]));
     return {
-      'transport.pop3_raw_s': Math.round(pop3Raw),
-      'transport.imap_raw_s': Math.round(imapRaw),
-      'transport.pop3_letters_s': Math.round(rates.pop3),
-      'transport.imap_letters_s': Math.round(rates.imap),
-      'transport.pop3_ratio': Math.round((rates.pop3 / pop3Raw) * 100) / 100,
-      'transport.imap_ratio': Math.round((rates.imap / imapRaw) * 100) / 100,
-      'transport.pop3_loop_delay_p99_ms': Math.round(loopDelay.pop3 * 10) / 10,
-      'transport.imap_loop_delay_p99_ms': Math.round(loopDelay.imap * 10) / 10,
+      'transport.pop3_raw_s': Math.round(pop3.raw),
+      'transport.imap_raw_s': Math.round(imap.raw),
+      'transport.pop3_letters_s': Math.round(pop3.rate),
+      'transport.imap_letters_s': Math.round(imap.rate),
+      'transport.pop3_ratio': Math.round(pop3.ratio * 100) / 100,
+      'transport.imap_ratio': Math.round(imap.ratio * 100) / 100,
+      'transport.pop3_loop_delay_p99_ms': Math.round(pop3.loopDelayMs * 10) / 10,
+      'transport.imap_loop_delay_p99_ms': Math.round(imap.loopDelayMs * 10) / 10,
       ...cpu,
     };
   } finally {
