@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { processMessage, ReceiveKeys } from '../../src/host/mail/receive';
-import { ReaderThread } from '../../src/host/mail/receive/reader-thread';
+import { ReaderThread, SharedReader } from '../../src/host/mail/receive/reader-thread';
 import type { LetterInput } from '../../src/host/store/types';
 import { apicryptMail } from '../support/trusted-server/letters';
 import { fullMedium, partialMedium, receivingProfile, removeTemps, ServerSealer } from './receive-support';
@@ -85,6 +85,39 @@ describe('letter-reading thread', () => {
         await after.close();
       }
     } finally {
+      await mailbox.close();
+    }
+  });
+
+  it('a kept thread reads each run with that run’s keys, lends itself to one run at a time, and ends when idle', async () => {
+    const { mailbox, keys: service } = await receivingProfile(partialMedium('paul.MARTIN', (f) => !f.endsWith('.126')));
+    const shared = new SharedReader({ idleMs: 300 });
+    try {
+      const keys = new ReceiveKeys(mailbox);
+      const raw = apicryptMail({ from: 'jean.DUPONT@pli.test', to: ['paul.MARTIN@pli.test'], body: new ServerSealer('paul.MARTIN', 9000).seal('Texte.\n'), messageId: '<reader-5@pli.test>' });
+      const first = shared.lend({ keys: await keys.snapshot() });
+      expect((await first.reader.read([raw]))[0]!.folder).toBe('review');
+      // Lent: another run at the same time gets a thread of its own, ended with that run.
+      const meanwhile = shared.lend({ keys: await keys.snapshot() });
+      expect(meanwhile.reader).not.toBe(first.reader);
+      await meanwhile.giveBack();
+      await expect(meanwhile.reader.read([raw])).rejects.toMatchObject({ code: 'internal' });
+      await first.giveBack();
+
+      await service.importMedium(fullMedium('paul.MARTIN'));
+      const second = shared.lend({ keys: await keys.snapshot() });
+      expect(second.reader).toBe(first.reader);
+      expect((await second.reader.read([raw]))[0]!.folder).toBe('reception');
+      await second.giveBack();
+      // Idle past idleMs: ended, its keys with it; the next run starts a new one.
+      await new Promise((r) => setTimeout(r, 600));
+      expect(second.reader.usable).toBe(false);
+      const third = shared.lend({ keys: await keys.snapshot() });
+      expect(third.reader).not.toBe(second.reader);
+      expect((await third.reader.read([raw]))[0]!.folder).toBe('reception');
+      await third.giveBack();
+    } finally {
+      await shared.close();
       await mailbox.close();
     }
   });

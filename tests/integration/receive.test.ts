@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeyService } from '../../src/host/keys';
 import type { Logger } from '../../src/host/log/logger';
-import { ReceiveKeys, ReceivePipeline, type ReceiveAccount, type ReceiveOptions, type ReceiveProgress } from '../../src/host/mail/receive';
+import { ReceiveKeys, ReceivePipeline, SharedReader, type ReceiveAccount, type ReceiveOptions, type ReceiveProgress } from '../../src/host/mail/receive';
 import { loadTrustStore, Pkcs12Signer, signLetterMime, type TrustStore } from '../../src/host/signing';
 import type { Mailbox } from '../../src/host/store';
 import type { Letter } from '../../src/host/store/types';
@@ -33,6 +33,8 @@ let paul: Receiver;
 let cabinet: Receiver;
 
 /** `readerThread`: the group practice reads its letters in the reader thread even one at a time, paul on the host thread. */
+const cabinetReader = new SharedReader();
+
 async function receiver(login: string, protocol: 'pop3' | 'imap', medium: string, readerThread: ReceiveOptions['readerThread'] = false): Promise<Receiver> {
   const { mailbox, keys } = await receivingProfile(medium);
   const account = accountFor(env, login, protocol);
@@ -96,7 +98,8 @@ beforeAll(async () => {
   smtp = new SmtpClient({ host: sim.host, port: sim.port, security: 'starttls', user: jean.login, password: jean.password, trust: new TlsTrust({ extraCaPems: [sim.caPem!] }) });
   // paul.MARTIN's profile starts without his 2025 keys (for the "À vérifier" test).
   paul = await receiver('paul.MARTIN', 'pop3', partialMedium('paul.MARTIN', (f) => f.endsWith('.126')));
-  cabinet = await receiver('cabinet.LESTILLEULS', 'imap', fullMedium('cabinet.LESTILLEULS'), { minLetters: 1 });
+  // The practice's runs read in one thread kept from run to run, as the host's MailService does.
+  cabinet = await receiver('cabinet.LESTILLEULS', 'imap', fullMedium('cabinet.LESTILLEULS'), { minLetters: 1, shared: cabinetReader });
   // Start from what the boxes already hold (other test files' letters): this test counts only its own.
   await paul.pipeline.sync();
   await cabinet.pipeline.sync();
@@ -107,6 +110,7 @@ afterAll(async () => {
   await sim?.stop();
   await paul?.mailbox.close();
   await cabinet?.mailbox.close();
+  await cabinetReader.close();
   removeTemps();
 });
 

@@ -8,7 +8,7 @@ import type { Mailbox } from '../store/mailbox';
 import { SmtpClient } from '../transport/smtp-client';
 import { directoryServiceFor, recordCorrespondents } from '../directory';
 import { accountForTransport, listAccounts, mailTrust } from './accounts';
-import { ReceiveKeys, ReceivePipeline, retryReview, type ReceiveProgress } from './receive';
+import { READER_THREAD_MIN_LETTERS, ReceiveKeys, ReceivePipeline, retryReview, SharedReader, type ReceiveProgress } from './receive';
 import { SendPipeline } from './send';
 
 export interface MailServiceDeps {
@@ -36,6 +36,8 @@ export class MailService {
   private sender: SendPipeline | undefined;
   private readonly opener: ReceiveKeys;
   private trust: TrustStore | undefined;
+  /** The letter-reading thread of large runs, kept warm from one account's run to the next. */
+  private readonly reader = new SharedReader();
 
   constructor(private readonly deps: MailServiceDeps) {
     this.opener = new ReceiveKeys(deps.mailbox);
@@ -72,6 +74,7 @@ export class MailService {
             mailbox,
             keys: this.opener,
             tls,
+            readerThread: { minLetters: READER_THREAD_MIN_LETTERS, shared: this.reader },
             signatureTrust: this.signatureTrust(),
             logger: log,
             onProgress: (p: ReceiveProgress) => this.deps.onProgress(p),
@@ -164,6 +167,7 @@ export class MailService {
     this.sender = undefined;
     this.receivers = [];
     await sender?.close();
+    await this.reader.close();
   }
 }
 

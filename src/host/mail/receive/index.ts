@@ -15,4 +15,5 @@ export {
 export { processMessage, type LetterOpener, type ProcessDeps } from './process';
 export { hprimFields } from './hprim-fields';
 export { ReceiveKeys } from './keys';
+export { SharedReader } from './reader-thread';
 export { loadReceiveAccount, deleteAfterDaysKey } from './account';

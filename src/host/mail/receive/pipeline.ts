@@ -8,7 +8,7 @@ import { Pop3Client } from '../../transport/pop3-client';
 import type { Security } from '../../transport/tls-probe';
 import type { TlsTrust } from '../../transport/tls-trust';
 import { processMessage, type ProcessDeps } from './process';
-import { ReaderThread } from './reader-thread';
+import { ReaderThread, type SharedReader } from './reader-thread';
 
 /** The incoming side of a mail account, with its password (read from the encrypted mailbox). */
 export interface ReceiveAccount {
@@ -50,9 +50,10 @@ export interface ReceiveOptions extends ProcessDeps {
   timeoutMs?: number;
   /**
    * Runs with at least `minLetters` new messages read them in a thread of their own (default 100;
-   * `false`: always on this thread). `url`: the built reader-worker.js, for benchmarks.
+   * `false`: always on this thread): the `shared` one when given (kept warm between runs, see
+   * SharedReader), else one started for the run. `url`: the built reader-worker.js, for benchmarks.
    */
-  readerThread?: { minLetters: number; url?: URL } | false;
+  readerThread?: { minLetters: number; url?: URL; shared?: SharedReader } | false;
 }
 
 /** Below this many messages a run reads them on its own thread: starting the reader costs ~50 ms. */
@@ -275,21 +276,23 @@ export class ReceivePipeline {
     const total = todo.length;
     const progress = () => this.opts.onProgress?.({ phase: 'receive', done: result.fetched, total, bytes: result.bytes });
     progress();
-    const reader = await this.startReader(total);
+    const lease = await this.lendReader(total);
     try {
-      return await this.runBatches(mailbox, todo, fetch, after, reader, result, progress);
+      return await this.runBatches(mailbox, todo, fetch, after, lease?.reader, result, progress);
     } finally {
-      await reader?.close();
+      await lease?.giveBack();
     }
   }
 
   /** A reader thread for a run of `count` messages, when worth it (see ReceiveOptions.readerThread). */
-  private async startReader(count: number): Promise<ReaderThread | undefined> {
+  private async lendReader(count: number): Promise<{ reader: ReaderThread; giveBack: () => Promise<void> } | undefined> {
     const opt = this.opts.readerThread ?? { minLetters: READER_THREAD_MIN_LETTERS };
     // A run given its own clock (tests) or keys without a snapshot reads here.
     if (opt === false || count < opt.minLetters || this.opts.now || !this.opts.keys.snapshot) return undefined;
-    const keys = await this.opts.keys.snapshot();
-    return ReaderThread.start({ keys, ...(this.opts.signatureTrust ? { trust: this.opts.signatureTrust } : {}) }, opt.url);
+    const init = { keys: await this.opts.keys.snapshot(), ...(this.opts.signatureTrust ? { trust: this.opts.signatureTrust } : {}) };
+    if (opt.shared) return opt.shared.lend(init);
+    const reader = ReaderThread.start(init, opt.url);
+    return { reader, giveBack: () => reader.close() };
   }
 
   private async runBatches<T extends { uid: string; size: number }>(

@@ -14,6 +14,11 @@ export interface ReaderRequest {
   raws: Uint8Array[];
 }
 
+/** The keys (and trust) of a new run, for the requests that follow it (a thread kept between runs). */
+export interface ReaderUse {
+  use: ReaderInit;
+}
+
 export type ReaderReply =
   | { id: number; letters: LetterInput[] }
   | { id: number; error: { code: string; message_fr: string; message: string } };

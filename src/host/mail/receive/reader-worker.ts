@@ -4,15 +4,21 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { isPliError } from '../../../shared/errors';
 import { snapshotOpener } from './keys';
 import { processMessage, type ProcessDeps } from './process';
-import type { ReaderInit, ReaderReply, ReaderRequest } from './reader-protocol';
+import type { ReaderInit, ReaderReply, ReaderRequest, ReaderUse } from './reader-protocol';
 
-const init = workerData as ReaderInit;
 // Texts go back as UTF-8 bytes, transferred: no string of a letter's text is made on the host thread.
-const deps: ProcessDeps = { keys: snapshotOpener(init.keys), textAsUtf8: true, ...(init.trust ? { signatureTrust: init.trust } : {}) };
+const depsOf = (init: ReaderInit): ProcessDeps => ({ keys: snapshotOpener(init.keys), textAsUtf8: true, ...(init.trust ? { signatureTrust: init.trust } : {}) });
+let deps = depsOf(workerData as ReaderInit);
 const port = parentPort!;
 
-port.on('message', (req: ReaderRequest) => {
-  void read(req).then(
+port.on('message', (m: ReaderRequest | ReaderUse) => {
+  // Messages come in order: the requests after a new run's keys are read with them.
+  if ('use' in m) {
+    deps = depsOf(m.use);
+    return;
+  }
+  const req = m;
+  void read(req, deps).then(
     ({ reply, transfer }) => port.postMessage(reply, transfer),
     (e: unknown) => {
       const error = isPliError(e)
@@ -23,7 +29,7 @@ port.on('message', (req: ReaderRequest) => {
   );
 });
 
-async function read(req: ReaderRequest): Promise<{ reply: ReaderReply; transfer: ArrayBuffer[] }> {
+async function read(req: ReaderRequest, deps: ProcessDeps): Promise<{ reply: ReaderReply; transfer: ArrayBuffer[] }> {
   const letters = [];
   const transfer: ArrayBuffer[] = [];
   for (const raw of req.raws) {
