@@ -11,7 +11,7 @@ import type { SendPipeline } from './mail/send';
 import { SessionGroup } from './group/host-session';
 import { DB_FILE } from './profile/header';
 import type { Person } from './profile/people';
-import { openMailbox, type Mailbox } from './store/mailbox';
+import { openMailbox, type Mailbox, type PreparedStoreWorker } from './store/mailbox';
 
 export interface SessionDeps {
   log: Logger;
@@ -71,10 +71,11 @@ export class Session {
     return this.group.person;
   }
 
-  static async open(profileDir: string, dbKey: Buffer, deps: SessionDeps, person?: Person): Promise<Session> {
+  /** `prepared`: the store worker started while the key was derived (see prepareStoreWorker). */
+  static async open(profileDir: string, dbKey: Buffer, deps: SessionDeps, person?: Person, prepared?: PreparedStoreWorker): Promise<Session> {
     let mailbox: Mailbox;
     try {
-      mailbox = await openMailbox({ file: join(profileDir, DB_FILE), key: dbKey, logger: deps.log.child('store') });
+      mailbox = await openMailbox({ file: join(profileDir, DB_FILE), key: dbKey, logger: deps.log.child('store'), ...(prepared ? { prepared } : {}) });
     } finally {
       dbKey.fill(0);
     }

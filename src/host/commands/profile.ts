@@ -3,11 +3,12 @@ import type { HostContext } from '../context';
 import { changePersonPassword, listPeople, unlockAs, type Person } from '../profile/people';
 import { changePassword, createProfile, profileExists, unlock, unlockWithRecoveryCode } from '../profile/profile';
 import { Session } from '../session';
+import { prepareStoreWorker, type PreparedStoreWorker } from '../store';
 import type { HandlerGroup } from './types';
 
 /** Creating, unlocking, recovering and locking the profile's encrypted mailbox. */
 export function profileHandlers(ctx: HostContext): HandlerGroup {
-  const open = async (dbKey: Buffer, person?: Person) => {
+  const open = async (dbKey: Buffer, person?: Person, prepared?: PreparedStoreWorker) => {
     await ctx.sessions.set(
       await Session.open(
         ctx.profileDir,
@@ -19,6 +20,7 @@ export function profileHandlers(ctx: HostContext): HandlerGroup {
           emit: (e, p) => ctx.emit(e, p),
         },
         person,
+        prepared,
       ),
     );
     // Group practice: each session opening is in the audit log (who, with which role).
@@ -37,9 +39,17 @@ export function profileHandlers(ctx: HostContext): HandlerGroup {
       return { recoveryCode };
     },
     'profile.unlock': async ({ password, personId }) => {
-      if (personId === undefined) return open(await unlock(ctx.profileDir, password));
-      const { dbKey, person } = await unlockAs(ctx.profileDir, personId, password);
-      return open(dbKey, person);
+      // The store's thread starts while the key is derived from the password (ended if it is wrong);
+      // once given to the mailbox, the mailbox owns it.
+      const prepared = prepareStoreWorker();
+      let unlocked: { dbKey: Buffer; person?: Person };
+      try {
+        unlocked = personId === undefined ? { dbKey: await unlock(ctx.profileDir, password) } : await unlockAs(ctx.profileDir, personId, password);
+      } catch (e) {
+        await prepared.discard();
+        throw e;
+      }
+      return open(unlocked.dbKey, unlocked.person, prepared);
     },
     // Names and roles only, for the sign-in screen of a group practice (callable while locked).
     'profile.people': () => ({

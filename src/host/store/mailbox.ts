@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { PliError } from '../../shared/errors';
 import { startWorkerThread } from '../threads';
 import { silentLogger, type Logger } from '../log/logger';
-import { MAILBOX_OPS, type MailboxApi, type RpcError, type RpcRequest, type WorkerInit, type WorkerMessage } from './protocol';
+import { MAILBOX_OPS, type MailboxApi, type RpcError, type RpcRequest, type WorkerInit, type WorkerMessage, type WorkerOpen } from './protocol';
 
 export interface OpenMailboxOptions {
   /** Path of mailbox.db. */
@@ -19,6 +19,35 @@ export interface OpenMailboxOptions {
    * `store-worker.js` beside the bundle in builds (the build must emit src/host/store/worker.ts there).
    */
   workerUrl?: URL;
+  /** A worker started ahead with `prepareStoreWorker` (while the key was derived); used if it is sound. */
+  prepared?: PreparedStoreWorker;
+}
+
+/**
+ * A store worker started before its key is known: starting a thread and loading the store's code takes
+ * ~100 ms, which the unlock spends anyway deriving the key from the password (scrypt, 0.35-0.7 s, in the
+ * thread pool). Given to openMailbox, or discarded (wrong password).
+ */
+export interface PreparedStoreWorker {
+  readonly worker: Worker;
+  /** Why the thread is no longer usable (it failed, or ended), when it is not: openMailbox then starts another. */
+  readonly ended: unknown;
+  discard(): Promise<void>;
+}
+
+export function prepareStoreWorker(workerUrl?: URL): PreparedStoreWorker {
+  const worker = startWorker(undefined, workerUrl);
+  const handle = {
+    worker,
+    ended: undefined as unknown,
+    discard: async () => {
+      await worker.terminate();
+    },
+  };
+  // Until openMailbox listens: a failure is remembered, not thrown.
+  worker.on('error', (e) => (handle.ended ??= e));
+  worker.on('exit', (code) => (handle.ended ??= new Error(`worker exit ${code}`)));
+  return handle;
 }
 
 /** The async face of the mailbox: every call runs in the store worker. */
@@ -57,7 +86,7 @@ function letterBuffers(items: ReceivedItems): ArrayBuffer[] {
  */
 const STORE_THREAD_LIMITS = { maxYoungGenerationSizeMb: 16 };
 
-function startWorker(init: WorkerInit, url?: URL): Worker {
+function startWorker(init: WorkerInit | undefined, url?: URL): Worker {
   if (url) return new Worker(url, { workerData: init, resourceLimits: STORE_THREAD_LIMITS });
   return startWorkerThread(import.meta.url, './worker.ts', './store-worker.js', init, STORE_THREAD_LIMITS);
 }
@@ -74,7 +103,10 @@ export async function openMailbox(opts: OpenMailboxOptions): Promise<Mailbox> {
     create: opts.create ?? false,
     slowMs: opts.slowMs ?? 40,
   };
-  const worker = startWorker(init, opts.workerUrl);
+  const prepared = opts.prepared && !opts.prepared.ended ? opts.prepared : undefined;
+  if (opts.prepared && !prepared) void opts.prepared.discard();
+  const worker = prepared?.worker ?? startWorker(init, opts.workerUrl);
+  if (prepared) worker.postMessage({ open: init } satisfies WorkerOpen);
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void; op: string }>();
   let nextId = 1;
   let closed = false;

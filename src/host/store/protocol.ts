@@ -88,6 +88,11 @@ export interface WorkerInit {
   slowMs: number;
 }
 
+/** The first message of a store worker started ahead (`prepareStoreWorker`): what to open. */
+export interface WorkerOpen {
+  open: WorkerInit;
+}
+
 export interface RpcRequest {
   id: number;
   op: MailboxOp | 'close';

@@ -2,11 +2,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { isPliError } from '../../shared/errors';
 import { MailboxStore } from './mailbox-store';
-import { MAILBOX_OPS, type RpcError, type RpcRequest, type WorkerInit, type WorkerMessage } from './protocol';
+import { MAILBOX_OPS, type RpcError, type RpcRequest, type WorkerInit, type WorkerMessage, type WorkerOpen } from './protocol';
 
 const port = parentPort;
 if (!port) throw new Error('store worker started outside a worker thread');
-const init = workerData as WorkerInit;
+// Started with what to open, or ahead of it (while the password's key is derived): then told first.
+let init = workerData as WorkerInit | undefined;
 const ops = new Set<string>(MAILBOX_OPS);
 const post = (m: WorkerMessage) => port.postMessage(m);
 
@@ -21,21 +22,31 @@ function toRpcError(e: unknown): RpcError {
 }
 
 let store: MailboxStore | undefined;
-try {
-  const key = init.keyHex === null ? null : Buffer.from(init.keyHex, 'hex');
-  store = MailboxStore.open(init.file, key, {
-    create: init.create,
-    inWorker: true,
-    warn: (event, fields) => post({ type: 'warn', event, fields }),
-  });
-  const abandoned = store.abandonStaleReservations();
-  post({ type: 'ready', abandoned, schemaVersion: store.schemaVersion() });
-} catch (e) {
-  post({ type: 'fatal', error: toRpcError(e) });
-  port.close();
-}
 
-port.on('message', (req: RpcRequest) => {
+const open = (what: WorkerInit): void => {
+  init = what;
+  try {
+    const key = what.keyHex === null ? null : Buffer.from(what.keyHex, 'hex');
+    store = MailboxStore.open(what.file, key, {
+      create: what.create,
+      inWorker: true,
+      warn: (event, fields) => post({ type: 'warn', event, fields }),
+    });
+    const abandoned = store.abandonStaleReservations();
+    post({ type: 'ready', abandoned, schemaVersion: store.schemaVersion() });
+  } catch (e) {
+    post({ type: 'fatal', error: toRpcError(e) });
+    port.close();
+  }
+};
+
+if (init) open(init);
+
+port.on('message', (req: RpcRequest | WorkerOpen) => {
+  if ('open' in req) {
+    if (!init) open(req.open);
+    return;
+  }
   const t0 = performance.now();
   try {
     if (!store) throw new Error('store closed');
@@ -50,7 +61,7 @@ port.on('message', (req: RpcRequest) => {
     const fn = (store as unknown as Record<string, (...a: unknown[]) => unknown>)[req.op]!;
     const result = fn.apply(store, req.args);
     const ms = performance.now() - t0;
-    if (ms > init.slowMs) post({ type: 'slow', op: req.op, ms });
+    if (ms > init!.slowMs) post({ type: 'slow', op: req.op, ms });
     post({ type: 'reply', id: req.id, ok: true, result, ms });
   } catch (e) {
     post({ type: 'reply', id: req.id, ok: false, error: toRpcError(e), ms: performance.now() - t0 });
