@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { PliError } from '../../shared/errors';
 import { startWorkerThread } from '../threads';
 import { silentLogger, type Logger } from '../log/logger';
@@ -87,8 +87,7 @@ function letterBuffers(items: ReceivedItems): ArrayBuffer[] {
 const STORE_THREAD_LIMITS = { maxYoungGenerationSizeMb: 16 };
 
 function startWorker(init: WorkerInit | undefined, url?: URL): Worker {
-  if (url) return new Worker(url, { workerData: init, resourceLimits: STORE_THREAD_LIMITS });
-  return startWorkerThread(import.meta.url, './worker.ts', './store-worker.js', init, STORE_THREAD_LIMITS);
+  return startWorkerThread(import.meta.url, './worker.ts', './store-worker.js', init, STORE_THREAD_LIMITS, url);
 }
 
 function toError(e: RpcError): PliError {

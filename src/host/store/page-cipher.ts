@@ -115,8 +115,7 @@ function rekeyCopy(file: string, side: string, key: Uint8Array): void {
     db.pragma('journal_mode = DELETE');
     db.pragma('journal_mode = OFF');
     // Changing the cipher before the rekey: SQLite3 Multiple Ciphers rewrites every page with the new one.
-    db.pragma("cipher='aegis'");
-    db.pragma("algorithm='aegis-256'");
+    selectPageCipher(db, 'aegis256');
     db.pragma(`rekey="x'${Buffer.from(key).toString('hex')}'"`);
   } finally {
     db.close();

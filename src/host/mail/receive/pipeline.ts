@@ -8,7 +8,7 @@ import { Pop3Client } from '../../transport/pop3-client';
 import type { Security } from '../../transport/tls-probe';
 import type { TlsTrust } from '../../transport/tls-trust';
 import { processMessage, type ProcessDeps } from './process';
-import { ReaderThread, type SharedReader } from './reader-thread';
+import { ReaderThread, type ReaderLease, type SharedReader } from './reader-thread';
 
 /** The incoming side of a mail account, with its password (read from the encrypted mailbox). */
 export interface ReceiveAccount {
@@ -285,14 +285,12 @@ export class ReceivePipeline {
   }
 
   /** A reader thread for a run of `count` messages, when worth it (see ReceiveOptions.readerThread). */
-  private async lendReader(count: number): Promise<{ reader: ReaderThread; giveBack: () => Promise<void> } | undefined> {
+  private async lendReader(count: number): Promise<ReaderLease | undefined> {
     const opt = this.opts.readerThread ?? { minLetters: READER_THREAD_MIN_LETTERS };
     // A run given its own clock (tests) or keys without a snapshot reads here.
     if (opt === false || count < opt.minLetters || this.opts.now || !this.opts.keys.snapshot) return undefined;
     const init = { keys: await this.opts.keys.snapshot(), ...(this.opts.signatureTrust ? { trust: this.opts.signatureTrust } : {}) };
-    if (opt.shared) return opt.shared.lend(init);
-    const reader = ReaderThread.start(init, opt.url);
-    return { reader, giveBack: () => reader.close() };
+    return opt.shared ? opt.shared.lend(init) : ReaderThread.forOneRun(init, opt.url);
   }
 
   private async runBatches<T extends { uid: string; size: number }>(

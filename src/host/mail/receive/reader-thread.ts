@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { PliError } from '../../../shared/errors';
 import { startWorkerThread } from '../../threads';
 import type { LetterInput } from '../../store/types';
@@ -8,7 +8,8 @@ import type { ReaderInit, ReaderReply, ReaderRequest, ReaderUse } from './reader
 const READER_THREAD_LIMITS = { maxYoungGenerationSizeMb: 16 };
 
 /**
- * The letter-reading thread of one receive run (see reader-worker.ts). Requests are answered in order;
+ * A letter-reading thread (see reader-worker.ts), of one receive run or kept between runs (SharedReader).
+ * Requests are answered in order;
  * a thread that dies fails every pending request with a typed error (the run stops, nothing is stored
  * from the unread messages, the next run fetches them again).
  */
@@ -36,10 +37,13 @@ export class ReaderThread {
 
   /** `url`: the built reader-worker.js (benchmarks); by default the one beside this module or bundle. */
   static start(init: ReaderInit, url?: URL): ReaderThread {
-    const worker = url
-      ? new Worker(url, { workerData: init, resourceLimits: READER_THREAD_LIMITS })
-      : startWorkerThread(import.meta.url, './reader-worker.ts', './reader-worker.js', init, READER_THREAD_LIMITS);
-    return new ReaderThread(worker);
+    return new ReaderThread(startWorkerThread(import.meta.url, './reader-worker.ts', './reader-worker.js', init, READER_THREAD_LIMITS, url));
+  }
+
+  /** A thread of a run's own, lent as SharedReader lends its kept one: given back, it ends. */
+  static forOneRun(init: ReaderInit, url?: URL): ReaderLease {
+    const reader = ReaderThread.start(init, url);
+    return { reader, giveBack: () => reader.close() };
   }
 
   /** Reads these messages (copied: the caller keeps its buffers) into letters, in the same order. */
@@ -75,6 +79,12 @@ export class ReaderThread {
   }
 }
 
+/** A reading thread lent to one run, given back at its end. */
+export interface ReaderLease {
+  reader: ReaderThread;
+  giveBack(): Promise<void>;
+}
+
 /**
  * One letter-reading thread kept between receive runs (the accounts of one « Relever », runs that follow
  * each other): a new thread reads its first thousand letters at about twice the CPU time per letter
@@ -89,11 +99,8 @@ export class SharedReader {
 
   constructor(private readonly opts: { url?: URL; idleMs?: number } = {}) {}
 
-  lend(init: ReaderInit): { reader: ReaderThread; giveBack: () => Promise<void> } {
-    if (this.lent) {
-      const own = ReaderThread.start(init, this.opts.url);
-      return { reader: own, giveBack: () => own.close() };
-    }
+  lend(init: ReaderInit): ReaderLease {
+    if (this.lent) return ReaderThread.forOneRun(init, this.opts.url);
     clearTimeout(this.idle);
     const kept = this.thread?.usable ? this.thread : undefined;
     if (kept) kept.use(init);
